@@ -26,7 +26,7 @@ public final class HostVariables {
         Path project = null;
         Path git = null;
         for (Path dir = start; dir != null; dir = dir.getParent()) {
-            if (project == null && PROJECT_MARKERS.stream().anyMatch(m -> Files.exists(dir.resolve(m)))) {
+            if (project == null && hasMarker(dir)) {
                 project = dir;
             }
             if (Files.exists(dir.resolve(".git"))) {
@@ -41,6 +41,10 @@ public final class HostVariables {
         vars.put("PROJECT_ROOT", project.toString());
         vars.put("GIT_ROOT", (git != null ? git : project).toString());
         return vars;
+    }
+
+    private static boolean hasMarker(Path dir) {
+        return PROJECT_MARKERS.stream().anyMatch(m -> Files.exists(dir.resolve(m)));
     }
 
     /** Explicit values first, then detection from the current directory, then the environment. */

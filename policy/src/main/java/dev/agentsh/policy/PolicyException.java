@@ -20,7 +20,29 @@ public final class PolicyException extends Exception {
 
     private static String format(Mark mark, String key, String problem) {
         String where = mark.toString();
-        return key == null || key.isEmpty() ? where + ": " + problem : where + ": " + key + ": " + problem;
+        String text = oneLine(problem);
+        return key == null || key.isEmpty() ? where + ": " + text : where + ": " + oneLine(key) + ": " + text;
+    }
+
+    /** Problems quote policy text, which may hold newlines or control characters; the message stays one line. */
+    private static String oneLine(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     public Mark mark() {

@@ -105,7 +105,9 @@ final class CommandPolicy {
         List<Invocation> invocations = unwrapping.invocations();
         Verdict result = null;
         String wrapperName = program.basename();
-        for (Invocation inv : invocations) {
+        // Innermost first, so that when wrapper and payload are equally strict the payload's rule
+        // is the one reported: "rm -rf denied" says more than "sudo denied".
+        for (Invocation inv : invocations.reversed()) {
             Program p = inv.layer() == 0 ? program : Program.resolve(inv.program(), options.executables());
             int d = depth + inv.layer();
             if (inv.layer() > 0) {
@@ -118,11 +120,12 @@ final class CommandPolicy {
             }
             result = Outcomes.stricter(result, v);
         }
-        Invocation last = invocations.getLast();
-        if (last.layer() == WrapperUnwrapper.MAX_LAYERS && unwrapper.isWrapper(Program.basename(last.program()))) {
-            result = Outcomes.stricter(result, Outcomes.fallback(Decision.DENY, "unwrap-depth-exceeded",
-                    "more than " + WrapperUnwrapper.MAX_LAYERS + " nested wrapper commands"));
+        if (!unwrapping.complete()) {
+            result = Outcomes.stricter(result, Outcomes.fallback(Decision.DENY, "unwrap-incomplete",
+                    "wrapper commands nested more than " + WrapperUnwrapper.MAX_LAYERS
+                            + " deep or too ambiguous to find every payload"));
         }
+        Invocation last = invocations.getLast();
         if (unwrapping.unwrapped()) {
             result = result.withUnwrap(program.path(), Program.basename(last.program()));
         }

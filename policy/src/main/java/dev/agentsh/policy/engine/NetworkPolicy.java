@@ -34,8 +34,6 @@ final class NetworkPolicy {
             NetworkRule r = list.get(i);
             String key = "network_rules[" + i + "]";
             boolean anyHost = r.domains().stream().anyMatch(d -> d.value().strip().equals("*"));
-            List<Text> domains = r.domains().stream()
-                    .map(d -> new Text(d.value().strip().toLowerCase(Locale.ROOT), d.mark())).toList();
             List<Cidr> cidrs = new ArrayList<>();
             for (Text c : r.cidrs()) {
                 Cidr parsed = Cidr.parse(c.value());
@@ -44,7 +42,7 @@ final class NetworkPolicy {
                 }
                 cidrs.add(parsed);
             }
-            rules[i] = new Compiled(r, anyHost, PathGlobs.compile(domains, '.', ctx.variables(), key + ".domains"), r.ports(),
+            rules[i] = new Compiled(r, anyHost, PathGlobs.compile(r.domains(), '.', ctx.variables(), key + ".domains", true), r.ports(),
                     cidrs.toArray(Cidr[]::new), MessageTemplate.compile(r.header().message(), r.header().mark(), key + ".message"));
         }
     }
@@ -55,11 +53,7 @@ final class NetworkPolicy {
         if (host.endsWith(".")) {
             host = host.substring(0, host.length() - 1);
         }
-        List<byte[]> candidates = new ArrayList<>(addresses);
-        byte[] literal = IpLiterals.parse(host);
-        if (literal != null) {
-            candidates.add(literal);
-        }
+        List<byte[]> candidates = null;
         for (Compiled c : rules) {
             String name = c.rule.header().name();
             if (!c.ports.isEmpty() && !c.ports.contains(port)) {
@@ -69,6 +63,13 @@ final class NetworkPolicy {
                 Glob g = host.isEmpty() ? null : c.domains.match(host);
                 if (g == null) {
                     continue;
+                }
+            }
+            if (c.cidrs.length > 0 && candidates == null) {
+                candidates = new ArrayList<>(addresses);
+                byte[] literal = IpLiterals.parse(host);
+                if (literal != null) {
+                    candidates.add(literal);
                 }
             }
             if (c.cidrs.length > 0 && !inAny(c.cidrs, candidates)) {

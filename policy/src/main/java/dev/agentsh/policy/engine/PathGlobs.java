@@ -18,9 +18,18 @@ final class PathGlobs {
 
     static PathGlobs compile(List<Text> patterns, char separator, Variables variables, String keyPath)
             throws PolicyException {
+        return compile(patterns, separator, variables, keyPath, false);
+    }
+
+    /** With {@code lowerCase}, patterns are lowercased after expansion (for case-insensitive names such as domains). */
+    static PathGlobs compile(List<Text> patterns, char separator, Variables variables, String keyPath, boolean lowerCase)
+            throws PolicyException {
         List<Glob> out = new ArrayList<>();
         for (Text t : patterns) {
             String expanded = variables == null ? t.value() : variables.expand(t, keyPath);
+            if (lowerCase) {
+                expanded = expanded.strip().toLowerCase(java.util.Locale.ROOT);
+            }
             try {
                 out.add(Glob.compile(expanded, separator));
             } catch (GlobSyntaxException e) {

@@ -12,8 +12,10 @@ import java.util.List;
  *
  * @param invocations the original program followed by the payloads, in non-decreasing layer order
  * @param notes       human-readable steps, e.g. "nice: option -n takes an argument (5)", "sudo: payload is wget"
+ * @param complete    false when wrappers were nested deeper than {@link WrapperUnwrapper#MAX_LAYERS} or readings
+ *                    were too many to explore: some payload may not be listed, which callers treat as suspicious
  */
-public record Unwrapping(List<Invocation> invocations, List<String> notes) {
+public record Unwrapping(List<Invocation> invocations, List<String> notes, boolean complete) {
 
     public Unwrapping {
         invocations = List.copyOf(invocations);

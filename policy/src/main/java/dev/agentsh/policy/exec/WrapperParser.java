@@ -1,5 +1,6 @@
 package dev.agentsh.policy.exec;
 
+import dev.agentsh.policy.exec.WrapperSpec.Arity;
 import dev.agentsh.policy.exec.WrapperSpec.Assignments;
 import dev.agentsh.policy.exec.WrapperSpec.Dialect;
 import dev.agentsh.policy.exec.WrapperSpec.Effect;
@@ -26,10 +27,14 @@ import java.util.Set;
 final class WrapperParser {
 
     /**
-     * Readings only multiply beyond a few per word when -S rewrites or --argv0 values differ between branches;
-     * this bounds them on adversarial input.
+     * Honest input needs a few states per word; readings only multiply beyond that when -S rewrites or --argv0
+     * values differ between branches. These bound the work on adversarial input.
      */
-    private static final int STATES_PER_WORD = 64;
+    private static final int STATES_PER_WORD = 16;
+    private static final int MAX_SPLICES = 32;
+
+    /** Words quoted in notes are cut to this length, so that notes stay readable and small. */
+    private static final int NOTE_WORD_LENGTH = 60;
 
     private enum Phase { OPTIONS, ASSIGNMENTS, OPERANDS }
 
@@ -87,26 +92,33 @@ final class WrapperParser {
     private final Collection<String> notes;
     private final Deque<Cursor> pending = new ArrayDeque<>();
     private final Set<Invocation> payloads = new LinkedHashSet<>();
+    private boolean cut;
+    private final int enough;
     private int generations;
 
-    private WrapperParser(WrapperSpec spec, Invocation wrapper, Collection<String> notes) {
+    private WrapperParser(WrapperSpec spec, Invocation wrapper, Collection<String> notes, int enough) {
         this.spec = spec;
         this.wrapper = wrapper;
         this.notes = notes;
+        this.enough = enough;
     }
 
     /**
-     * The commands {@code wrapper} may run, as invocations one layer deeper, in the order they were found.
-     * Explanations are appended to {@code notes}.
+     * The commands {@code wrapper} may run, as invocations one layer deeper, in the order they were found;
+     * the search stops once {@code enough} of them are found. Explanations are appended to {@code notes}.
      */
-    static List<Invocation> payloads(WrapperSpec spec, Invocation wrapper, Collection<String> notes) {
-        WrapperParser parser = new WrapperParser(spec, wrapper, notes);
+    /** The payloads found; {@code complete} is false when hostile input made us stop exploring readings. */
+    record Parsed(List<Invocation> payloads, boolean complete) {
+    }
+
+    static Parsed payloads(WrapperSpec spec, Invocation wrapper, Collection<String> notes, int enough) {
+        WrapperParser parser = new WrapperParser(spec, wrapper, notes, enough);
         if (spec.dialect() == Dialect.MULTICALL) {
             parser.readMulticall();
         } else {
             parser.explore();
         }
-        return List.copyOf(parser.payloads);
+        return new Parsed(List.copyOf(parser.payloads), !parser.cut);
     }
 
     private void explore() {
@@ -115,13 +127,13 @@ final class WrapperParser {
         pending.add(new Cursor(args, 0, 0, Phase.OPTIONS, false, null));
         Set<State> visited = new HashSet<>();
         int budget = STATES_PER_WORD * (args.size() + 1);
-        while (!pending.isEmpty()) {
+        while (!pending.isEmpty() && payloads.size() < enough) {
             Cursor cursor = pending.poll();
             if (!visited.add(cursor.state())) {
                 continue;
             }
             if (visited.size() > budget) {
-                notes.add("ambiguous: too many readings of " + spec.name() + "; stopped exploring them");
+                noteExplorationCut();
                 return;
             }
             switch (cursor.phase()) {
@@ -141,7 +153,7 @@ final class WrapperParser {
         if (word.equals("--")) {
             endOptions(cursor.at(cursor.pos() + 1));
         } else if (spec.legacyNumericFlags() && isLegacyNumericFlag(word)) {
-            notes.add(spec.name() + ": " + word + " is an adjustment");
+            notes.add(spec.name() + ": " + abbreviated(word) + " is an adjustment");
             pending.add(cursor.at(cursor.pos() + 1));
         } else if (word.startsWith("--")) {
             readLongOption(cursor, word);
@@ -161,7 +173,7 @@ final class WrapperParser {
         Map.Entry<String, Option> match = spec.longOption(written);
         if (match == null) {
             if (attached == null) {
-                noteBothReadings("unknown option " + written + " of " + spec.name());
+                noteBothReadings("unknown option " + abbreviated(written) + " of " + spec.name());
                 pending.add(cursor.at(cursor.pos() + 1));
             }
             takeValue(cursor, written, Effect.NONE, attached);
@@ -187,32 +199,33 @@ final class WrapperParser {
         Cursor current = cursor;
         for (int i = 1; i < word.length(); i++) {
             String name = "-" + word.charAt(i);
-            String attached = i + 1 < word.length() ? word.substring(i + 1) : null;
+            boolean valueAttached = i + 1 < word.length();
             Option option = spec.options().get(name);
             if (option == null) {
                 // One reading lets the unknown letter take an argument; the loop continues the other.
                 noteBothReadings("unknown option " + name + " of " + spec.name());
-                takeValue(current, name, Effect.NONE, attached);
+                if (valueAttached) {
+                    pending.add(current.at(cursor.pos() + 1));
+                } else {
+                    takeValue(current, name, Effect.NONE, null);
+                }
                 continue;
             }
-            switch (option.arity()) {
-                case NONE -> current = current.applying(option.effect(), null);
-                case REQUIRED -> {
-                    takeValue(current, name, option.effect(), attached);
-                    return;
-                }
-                case OPTIONAL -> {
-                    pending.add(current.applying(option.effect(), attached).at(cursor.pos() + 1));
-                    return;
-                }
-                case EITHER -> {
-                    takeValue(current, name, option.effect(), attached);
-                    if (attached != null) {
-                        return;
-                    }
-                    noteBothReadings("option " + name + " of " + spec.name() + " may or may not take an argument");
-                }
+            if (option.arity() == Arity.NONE) {
+                current = current.applying(option.effect(), null);
+                continue;
             }
+            String attached = valueAttached ? word.substring(i + 1) : null;
+            if (option.arity() == Arity.OPTIONAL) {
+                pending.add(current.applying(option.effect(), attached).at(cursor.pos() + 1));
+                return;
+            }
+            takeValue(current, name, option.effect(), attached);
+            if (option.arity() == Arity.EITHER && attached == null) {
+                noteBothReadings("option " + name + " of " + spec.name() + " may or may not take an argument");
+                pending.add(current.at(cursor.pos() + 1));
+            }
+            return;
         }
         pending.add(current.at(cursor.pos() + 1));
     }
@@ -224,13 +237,17 @@ final class WrapperParser {
                 : resumeAt - 1 < cursor.args().size() ? cursor.args().get(resumeAt - 1) : null;
         if (value == null) {
             // getopt rejects the missing argument and the wrapper exits without running anything.
-            notes.add(spec.name() + ": option " + name + " lacks its argument");
+            notes.add(spec.name() + ": option " + abbreviated(name) + " lacks its argument");
             return;
         }
-        notes.add(spec.name() + ": option " + name + " takes an argument (" + value + ")");
+        notes.add(spec.name() + ": option " + abbreviated(name) + " takes an argument (" + abbreviated(value) + ")");
         if (effect == Effect.SPLIT_STRING) {
+            if (generations == MAX_SPLICES) {
+                noteExplorationCut();
+                return;
+            }
             List<String> words = Arrays.stream(value.split("\\s+")).filter(w -> !w.isEmpty()).toList();
-            notes.add(spec.name() + ": " + name + " splits its argument into " + words);
+            notes.add(spec.name() + ": " + name + " splits its argument into " + abbreviated(words.toString()));
             pending.add(cursor.splicing(words, resumeAt, ++generations));
         } else {
             pending.add(cursor.applying(effect, value).at(resumeAt));
@@ -260,9 +277,9 @@ final class WrapperParser {
                 && (spec.assignments() == Assignments.BEFORE_COMMAND || cursor.phase() == Phase.OPTIONS);
         pending.add(cursor.at(cursor.pos() + 1));
         if (certain) {
-            notes.add(spec.name() + ": skipped environment assignment " + word);
+            notes.add(spec.name() + ": skipped environment assignment " + abbreviated(word));
         } else {
-            noteBothReadings(word + " may be an environment assignment or the command of " + spec.name());
+            noteBothReadings(abbreviated(word) + " may be an environment assignment or the command of " + spec.name());
             pending.add(cursor.in(Phase.OPERANDS));
         }
     }
@@ -278,7 +295,7 @@ final class WrapperParser {
             case NUMERIC_IF_PRESENT -> isNumber(cursor.word());
         };
         if (leadingOperand) {
-            notes.add(spec.name() + ": operand " + cursor.word() + " comes before the command");
+            notes.add(spec.name() + ": operand " + abbreviated(cursor.word()) + " comes before the command");
         }
         int commandAt = cursor.pos() + (leadingOperand ? 1 : 0);
         if (commandAt >= cursor.args().size()) {
@@ -300,14 +317,14 @@ final class WrapperParser {
         List<String> argv = wrapper.argv();
         String invokedAs = argv.isEmpty() ? "" : WrapperUnwrapper.basename(stripLoginDash(argv.getFirst()));
         if (!invokedAs.isEmpty() && !invokedAs.equals(spec.name())) {
-            notes.add(spec.name() + ": invoked as " + invokedAs + ", the applet it runs");
+            notes.add(spec.name() + ": invoked as " + abbreviated(invokedAs) + ", the applet it runs");
             List<String> payloadArgv = new ArrayList<>(argv);
             payloadArgv.set(0, invokedAs);
             addPayload(invokedAs, payloadArgv);
         } else if (argv.size() < 2) {
             notes.add(spec.name() + ": no payload");
         } else if (isMulticallCommand(argv.get(1))) {
-            notes.add(spec.name() + ": " + argv.get(1) + " runs no applet; no payload");
+            notes.add(spec.name() + ": " + abbreviated(argv.get(1)) + " runs no applet; no payload");
         } else {
             addPayload(argv.get(1), argv.subList(1, argv.size()));
         }
@@ -315,11 +332,20 @@ final class WrapperParser {
 
     private void addPayload(String program, List<String> argv) {
         payloads.add(new Invocation(program, argv, wrapper.layer() + 1));
-        notes.add(spec.name() + ": payload is " + program);
+        notes.add(spec.name() + ": payload is " + abbreviated(program));
     }
 
     private void noteBothReadings(String what) {
         notes.add("ambiguous: " + what + "; considered both readings");
+    }
+
+    private void noteExplorationCut() {
+        cut = true;
+        notes.add("ambiguous: too many readings of " + spec.name() + "; not all of them were explored");
+    }
+
+    private static String abbreviated(String word) {
+        return word.length() <= NOTE_WORD_LENGTH ? word : word.substring(0, NOTE_WORD_LENGTH - 3) + "...";
     }
 
     /** coreutils nice: "-5", "--5" and "-+5" are adjustments, judged by the character after the sign. */

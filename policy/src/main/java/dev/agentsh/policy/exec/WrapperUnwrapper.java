@@ -62,11 +62,16 @@ public final class WrapperUnwrapper {
      * @param argv    argv including argv[0]
      */
     public Unwrapping unwrap(String program, List<String> argv) {
+        if (program != null && spec(basename(program)).isEmpty()) {
+            // Most programs are not wrappers; this path runs on every exec, so it allocates little.
+            return new Unwrapping(List.of(new Invocation(program, sanitize(argv), 0)), List.of(), true);
+        }
         Invocation original = new Invocation(Objects.requireNonNullElse(program, ""), sanitize(argv), 0);
         List<Invocation> invocations = new ArrayList<>(List.of(original));
         Set<String> notes = new LinkedHashSet<>();
         Set<Command> seen = new HashSet<>(Set.of(Command.of(original)));
         List<Invocation> layer = List.of(original);
+        boolean complete = true;
         while (!layer.isEmpty()) {
             List<Invocation> next = new ArrayList<>();
             for (Invocation invocation : layer) {
@@ -77,15 +82,21 @@ public final class WrapperUnwrapper {
                 if (invocation.layer() == MAX_LAYERS) {
                     notes.add("stopped after " + MAX_LAYERS + " layers: " + invocation.program() + " at layer "
                             + MAX_LAYERS + " was not peeled");
+                    complete = false;
                     continue;
                 }
-                for (Invocation payload : WrapperParser.payloads(spec.get(), invocation, notes)) {
+                // One payload beyond what the layer holds is enough to know that some were left out.
+                WrapperParser.Parsed parsed =
+                        WrapperParser.payloads(spec.get(), invocation, notes, MAX_READINGS_PER_LAYER + 1);
+                complete &= parsed.complete();
+                for (Invocation payload : parsed.payloads()) {
                     if (!seen.add(Command.of(payload))) {
                         continue;
                     }
                     if (next.size() == MAX_READINGS_PER_LAYER) {
                         notes.add("ambiguous: more than " + MAX_READINGS_PER_LAYER + " readings at layer "
                                 + payload.layer() + "; considered only the first " + MAX_READINGS_PER_LAYER);
+                        complete = false;
                         break;
                     }
                     next.add(payload);
@@ -94,7 +105,7 @@ public final class WrapperUnwrapper {
             invocations.addAll(next);
             layer = next;
         }
-        return new Unwrapping(invocations, List.copyOf(notes));
+        return new Unwrapping(invocations, List.copyOf(notes), complete);
     }
 
     static String basename(String path) {

@@ -330,7 +330,8 @@ public final class YamlMap {
         if (s.getTag().equals(Tag.NULL)) {
             return "nothing";
         }
-        return "\"" + s.getValue() + "\"";
+        String v = s.getValue();
+        return "\"" + (v.length() > 60 ? v.substring(0, 57) + "..." : v) + "\"";
     }
 
     private static String join(String path, String key) {

@@ -15,19 +15,21 @@ import java.util.regex.Pattern;
 public final class Glob {
     public static final char NO_SEPARATOR = 0;
 
-    private enum Shape { LITERAL, PREFIX, SUFFIX, ANYTHING, REGEX }
+    private enum Shape { LITERAL, PREFIX, SUFFIX, SEGMENT_SUFFIX, ANYTHING, REGEX }
 
     private final String pattern;
     private final Shape shape;
     /** The literal for LITERAL/PREFIX/SUFFIX; the literal start of the pattern for REGEX. */
     private final String literal;
     private final Pattern regex;
+    private final char separator;
 
-    private Glob(String pattern, Shape shape, String literal, Pattern regex) {
+    private Glob(String pattern, Shape shape, String literal, Pattern regex, char separator) {
         this.pattern = pattern;
         this.shape = shape;
         this.literal = literal;
         this.regex = regex;
+        this.separator = separator;
     }
 
     public static Glob compile(String pattern, char separator) throws GlobSyntaxException {
@@ -38,23 +40,23 @@ public final class Glob {
         }
         String literalStart = literalPrefix(pattern);
         if (literalStart.length() == pattern.length()) {
-            return new Glob(pattern, Shape.LITERAL, pattern, null);
+            return new Glob(pattern, Shape.LITERAL, pattern, null, separator);
         }
         String rest = pattern.substring(literalStart.length());
         boolean starStar = rest.equals("**") || (separator == NO_SEPARATOR && rest.equals("*"));
         if (starStar) {
             return literalStart.isEmpty()
-                    ? new Glob(pattern, Shape.ANYTHING, "", null)
-                    : new Glob(pattern, Shape.PREFIX, literalStart, null);
+                    ? new Glob(pattern, Shape.ANYTHING, "", null, separator)
+                    : new Glob(pattern, Shape.PREFIX, literalStart, null, separator);
         }
         String leadingStars = separator == NO_SEPARATOR ? "*" : "**";
-        if (pattern.startsWith(leadingStars)) {
-            String tail = pattern.substring(leadingStars.length());
-            if (!tail.isEmpty() && literalPrefix(tail).length() == tail.length() && tail.charAt(0) != '*') {
-                return new Glob(pattern, Shape.SUFFIX, tail, null);
-            }
+        if (pattern.startsWith(leadingStars) && isLiteralTail(pattern.substring(leadingStars.length()))) {
+            return new Glob(pattern, Shape.SUFFIX, pattern.substring(leadingStars.length()), null, separator);
         }
-        return new Glob(pattern, Shape.REGEX, literalStart, Pattern.compile(regex.toString(), Pattern.DOTALL));
+        if (separator != NO_SEPARATOR && pattern.startsWith("*") && isLiteralTail(pattern.substring(1))) {
+            return new Glob(pattern, Shape.SEGMENT_SUFFIX, pattern.substring(1), null, separator);
+        }
+        return new Glob(pattern, Shape.REGEX, literalStart, Pattern.compile(regex.toString(), Pattern.DOTALL), separator);
     }
 
     public boolean matches(String text) {
@@ -62,6 +64,7 @@ public final class Glob {
             case LITERAL -> text.equals(literal);
             case PREFIX -> text.startsWith(literal);
             case SUFFIX -> text.endsWith(literal);
+            case SEGMENT_SUFFIX -> text.endsWith(literal) && text.lastIndexOf(separator, text.length() - literal.length() - 1) < 0;
             case ANYTHING -> true;
             case REGEX -> text.startsWith(literal) && regex.matcher(text).matches();
         };
@@ -74,7 +77,7 @@ public final class Glob {
 
     /** The text every match starts with (the whole text for a literal pattern). */
     public String literalStart() {
-        return shape == Shape.SUFFIX || shape == Shape.ANYTHING ? "" : literal;
+        return shape == Shape.SUFFIX || shape == Shape.SEGMENT_SUFFIX || shape == Shape.ANYTHING ? "" : literal;
     }
 
     public String pattern() {
@@ -84,6 +87,10 @@ public final class Glob {
     @Override
     public String toString() {
         return pattern;
+    }
+
+    private static boolean isLiteralTail(String tail) {
+        return !tail.isEmpty() && tail.charAt(0) != '*' && literalPrefix(tail).length() == tail.length();
     }
 
     /** The longest leading run without metacharacters (escapes stop it, to keep this simple). */

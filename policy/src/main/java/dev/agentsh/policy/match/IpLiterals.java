@@ -28,16 +28,27 @@ public final class IpLiterals {
         return parse(text) != null;
     }
 
+    /** Four decimal parts of 0-255; checked by hand because this runs for every host name. */
     private static boolean isDottedQuad(String s) {
-        String[] parts = s.split("\\.", -1);
-        if (parts.length != 4) {
-            return false;
-        }
-        for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+        int parts = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= s.length(); i++) {
+            char c = i < s.length() ? s.charAt(i) : '.';
+            if (c == '.') {
+                if (digits == 0 || value > 255) {
+                    return false;
+                }
+                parts++;
+                value = 0;
+                digits = 0;
+            } else if (c >= '0' && c <= '9' && digits < 3) {
+                value = value * 10 + (c - '0');
+                digits++;
+            } else {
                 return false;
             }
         }
-        return true;
+        return parts == 4;
     }
 }

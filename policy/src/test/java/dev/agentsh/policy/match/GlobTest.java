@@ -30,6 +30,9 @@ class GlobTest {
         "/a\\*b|/aXb|false",
         "/{a,b/**}|/b/c/d|true",
         "/a.b|/aXb|false",
+        "*.txt|notes.txt|true",
+        "*.txt|dir/notes.txt|false",
+        "*.txt|.txt|true",
     })
     void pathGlobs(String pattern, String text, boolean expected) throws Exception {
         assertThat(Glob.compile(pattern, '/').matches(text)).isEqualTo(expected);
