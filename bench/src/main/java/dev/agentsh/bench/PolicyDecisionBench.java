@@ -77,6 +77,12 @@ public class PolicyDecisionBench {
     }
 
     @Benchmark
+    public Verdict execveDecision() {
+        int i = next++;
+        return engine.checkExecve(execPaths[i % execPaths.length], execArgv[i % execArgv.length], i % 3);
+    }
+
+    @Benchmark
     public Verdict fileDecision() {
         int i = next++;
         return engine.checkFile(filePaths[i % filePaths.length], fileOps[i % fileOps.length]);

@@ -22,10 +22,7 @@ final class Variables {
             return s;
         }
         StringBuilder out = new StringBuilder();
-        int end = expandInto(s, 0, false, out, text, keyPath);
-        if (end != s.length()) {
-            throw new PolicyException(text.mark(), keyPath, "unexpected '}' in \"" + s + "\"");
-        }
+        expandInto(s, 0, false, out, text, keyPath);
         return out.toString();
     }
 
@@ -72,9 +69,6 @@ final class Variables {
             } else {
                 throw new PolicyException(text.mark(), keyPath, "bad variable reference in \"" + s + "\"; expected ${NAME} or ${NAME:-fallback}");
             }
-        }
-        if (inFallback) {
-            return s.length();
         }
         return i;
     }
