@@ -63,7 +63,9 @@ final class CommandPolicy {
             if (rules[i].unindexed()) {
                 rest.add(i);
             }
-            restrictive |= r.header().decision() != Decision.ALLOW;
+            // An opaque script can only dodge rules that stop or change something; audit stops nothing.
+            restrictive |= r.header().decision() == Decision.DENY || r.header().decision() == Decision.APPROVE
+                    || r.header().decision() == Decision.REDIRECT;
         }
         byBasename = toArrays(names);
         byPath = toArrays(paths);
@@ -238,7 +240,7 @@ final class CommandPolicy {
             return verdict(i, program, argv, joined == null ? joinArgs(argv) : joined, wrapper);
         }
         t.add("no rule matched " + program.path() + " at depth " + depth + ": " + fallback);
-        String what = fallback.equals(FALLBACK_EXECVE) ? "exec of " + program.path() : "command " + program.basename();
+        String what = fallback.equals(FALLBACK_EXECVE) ? "exec of " + program.path() : "command " + Program.basename(program.raw());
         return Outcomes.fallback(Decision.DENY, fallback, "no command rule allows " + what + unwrappedFrom(wrapper));
     }
 
@@ -251,7 +253,7 @@ final class CommandPolicy {
         } else if (wrapper != null && header.decision() == Decision.DENY) {
             reason = "denied: " + program.basename() + unwrappedFrom(wrapper) + " by rule " + header.name();
         } else {
-            reason = Outcomes.defaultReason(header, "command " + program.basename());
+            reason = Outcomes.defaultReason(header, "command " + Program.basename(program.raw()));
         }
         return Outcomes.matched(header, reason, redirects[i], options.approvalsEnforced());
     }
