@@ -82,7 +82,9 @@ final class CommandPolicy {
 
     Verdict execve(String filename, List<String> argv, int depth, Trace t) {
         Program program = Program.resolve(filename, options.executables());
-        t.add("exec " + filename + (program.path().equals(filename) ? "" : " (canonical " + program.path() + ")") + " at depth " + depth);
+        if (t.on()) {
+            t.add("exec " + filename + (program.path().equals(filename) ? "" : " (canonical " + program.path() + ")") + " at depth " + depth);
+        }
         return evaluate(program, argv, depth, FALLBACK_EXECVE, -1, t).withDepth(depth);
     }
 
@@ -91,7 +93,9 @@ final class CommandPolicy {
             return Outcomes.fallback(Decision.DENY, FALLBACK_PRECHECK, "empty command");
         }
         Program program = Program.resolve(argv.getFirst(), options.executables());
-        t.add("command " + argv.getFirst() + (program.path().equals(argv.getFirst()) ? "" : " (resolves to " + program.path() + ")"));
+        if (t.on()) {
+            t.add("command " + argv.getFirst() + (program.path().equals(argv.getFirst()) ? "" : " (resolves to " + program.path() + ")"));
+        }
         return evaluate(program, argv, 0, FALLBACK_PRECHECK, 0, t).withDepth(0);
     }
 
@@ -102,7 +106,9 @@ final class CommandPolicy {
     private Verdict evaluate(Program program, List<String> argv, int depth, String fallback, int shellLevel, Trace t) {
         Unwrapping unwrapping = unwrapper.unwrap(program.path(), argv);
         for (String note : unwrapping.notes()) {
-            t.add("unwrap: " + note);
+            if (t.on()) {
+                t.add("unwrap: " + note);
+            }
         }
         List<Invocation> invocations = unwrapping.invocations();
         Verdict result = null;
@@ -113,8 +119,10 @@ final class CommandPolicy {
             Program p = inv.layer() == 0 ? program : Program.resolve(inv.program(), options.executables());
             int d = depth + inv.layer();
             if (inv.layer() > 0) {
-                t.add("payload " + inv.program() + (p.path().equals(inv.program()) ? "" : " (resolves to " + p.path() + ")")
-                        + " of " + wrapperName + ", judged at depth " + d);
+                if (t.on()) {
+                    t.add("payload " + inv.program() + (p.path().equals(inv.program()) ? "" : " (resolves to " + p.path() + ")")
+                            + " of " + wrapperName + ", judged at depth " + d);
+                }
             }
             Verdict v = match(p, inv.argv(), d, fallback, inv.layer() > 0 ? wrapperName : null, t);
             if (shellLevel >= 0 && ShellCommandAnalyzer.isShell(p.basename())) {
@@ -138,11 +146,15 @@ final class CommandPolicy {
         ShellAnalysis analysis = ShellCommandAnalyzer.analyze(argv);
         switch (analysis) {
             case ShellAnalysis.NoScript n -> {
-                t.add("shell: " + n.why());
+                if (t.on()) {
+                    t.add("shell: " + n.why());
+                }
                 return null;
             }
             case ShellAnalysis.Bypass b -> {
-                t.add("shell: bypass form: " + b.why());
+                if (t.on()) {
+                    t.add("shell: bypass form: " + b.why());
+                }
                 return Outcomes.fallback(Decision.DENY, "shellc-wrapper-bypass", "bypass attempt: " + b.why());
             }
             case ShellAnalysis.Opaque o -> {
@@ -151,14 +163,20 @@ final class CommandPolicy {
                     case ALLOW -> false;
                     case ENFORCE -> hasRestrictiveRules && !options.shellc().execveEnforced();
                 };
-                t.add("shell: cannot analyse script (" + o.why() + "): " + (deny ? "denied" : "left to execve enforcement"));
+                if (t.on()) {
+                    t.add("shell: cannot analyse script (" + o.why() + "): " + (deny ? "denied" : "left to execve enforcement"));
+                }
                 return deny ? Outcomes.fallback(Decision.DENY, "shellc-opaque-script",
                         "shell script cannot be analysed (" + o.why() + "): " + o.script()) : null;
             }
             case ShellAnalysis.Script s -> {
-                t.add("shell: script " + quote(s.script()) + " runs " + s.commands().size() + " command(s)");
+                if (t.on()) {
+                    t.add("shell: script " + quote(s.script()) + " runs " + s.commands().size() + " command(s)");
+                }
                 for (String note : s.notes()) {
-                    t.add("shell: " + note);
+                    if (t.on()) {
+                        t.add("shell: " + note);
+                    }
                 }
                 if (level >= MAX_SHELL_LEVELS && !s.commands().isEmpty()) {
                     return Outcomes.fallback(Decision.DENY, "shellc-depth-exceeded",
@@ -167,7 +185,9 @@ final class CommandPolicy {
                 Verdict result = null;
                 for (List<String> command : s.commands()) {
                     Program p = Program.resolve(command.getFirst(), options.executables());
-                    t.add("script command " + String.join(" ", command) + " at depth " + (depth + 1));
+                    if (t.on()) {
+                        t.add("script command " + String.join(" ", command) + " at depth " + (depth + 1));
+                    }
                     result = Outcomes.stricter(result, evaluate(p, command, depth + 1, FALLBACK_PRECHECK, level + 1, t));
                 }
                 return result;
@@ -213,15 +233,13 @@ final class CommandPolicy {
                 }
             }
             CommandRuleMatcher rule = rules[i];
-            String name = rule.rule.header().name();
             if (!rule.rule.context().contains(depth)) {
-                if (t.on() && rule.matchProgram(program) != null) {
-                    t.add("rule " + name + ": skipped, context depth " + rule.rule.context() + " does not include " + depth);
+                if (t.on() && rule.matches(program)) {
+                    t.add("rule " + rule.name() + ": skipped, context depth " + rule.rule.context() + " does not include " + depth);
                 }
                 continue;
             }
-            String how = rule.matchProgram(program);
-            if (how == null) {
+            if (!rule.matches(program)) {
                 continue;
             }
             if (rule.hasArgsPatterns()) {
@@ -230,26 +248,35 @@ final class CommandPolicy {
                 }
                 ArgsMatcher m = rule.matchArgs(joined);
                 if (m == null) {
-                    t.add("rule " + name + ": " + how + " matched, but no args pattern " + rule.argsPatterns() + " matched " + quote(joined));
+                    if (t.on()) {
+                        t.add("rule " + rule.name() + ": " + rule.describeMatch(program) + " matched, but no args pattern "
+                                + rule.argsPatterns() + " matched " + quote(joined));
+                    }
                     continue;
                 }
-                t.add("rule " + name + ": " + how + " and args pattern " + quote(m.toString()) + " matched");
-            } else {
-                t.add("rule " + name + ": " + how + " matched");
+                if (t.on()) {
+                    t.add("rule " + rule.name() + ": " + rule.describeMatch(program) + " and args pattern " + quote(m.toString()) + " matched");
+                }
+            } else if (t.on()) {
+                t.add("rule " + rule.name() + ": " + rule.describeMatch(program) + " matched");
             }
-            return verdict(i, program, argv, joined == null ? joinArgs(argv) : joined, wrapper);
+            return verdict(i, program, argv, joined, wrapper);
         }
-        t.add("no rule matched " + program.path() + " at depth " + depth + ": " + fallback);
+        if (t.on()) {
+            t.add("no rule matched " + program.path() + " at depth " + depth + ": " + fallback);
+        }
         String what = fallback.equals(FALLBACK_EXECVE) ? "exec of " + program.path() : "command " + Program.basename(program.raw());
         return Outcomes.fallback(Decision.DENY, fallback, "no command rule allows " + what + unwrappedFrom(wrapper));
     }
 
+    /** @param joinedArgs the arguments joined, or null when no args pattern needed them yet */
     private Verdict verdict(int i, Program program, List<String> argv, String joinedArgs, String wrapper) {
         var header = rules[i].rule.header();
-        String command = argv.isEmpty() || argv.getFirst().isEmpty() ? program.basename() : argv.getFirst();
         String reason;
         if (!messages[i].isEmpty()) {
-            reason = messages[i].render(new MessageTemplate.Values(command, joinedArgs, null, "exec", null, null, header.name()));
+            String command = argv.isEmpty() || argv.getFirst().isEmpty() ? program.basename() : argv.getFirst();
+            String args = joinedArgs != null ? joinedArgs : joinArgs(argv);
+            reason = messages[i].render(new MessageTemplate.Values(command, args, null, "exec", null, null, header.name()));
         } else if (wrapper != null && header.decision() == Decision.DENY) {
             reason = "denied: " + program.basename() + unwrappedFrom(wrapper) + " by rule " + header.name();
         } else {

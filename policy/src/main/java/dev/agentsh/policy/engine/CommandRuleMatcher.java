@@ -74,8 +74,19 @@ final class CommandRuleMatcher {
         return matchesEveryProgram || !pathGlobs.isEmpty() || !basenameGlobs.isEmpty();
     }
 
-    /** Which part of {@code commands} matched the program, or null. */
-    String matchProgram(Program program) {
+    String name() {
+        return rule.header().name();
+    }
+
+    boolean matches(Program program) {
+        if (matchesEveryProgram || paths.contains(program.pathLower()) || basenames.contains(program.basenameLower())) {
+            return true;
+        }
+        return matchingGlob(program) != null;
+    }
+
+    /** Which part of {@code commands} matched the program, for traces. */
+    String describeMatch(Program program) {
         if (matchesEveryProgram) {
             return "(no commands: every program)";
         }
@@ -85,14 +96,18 @@ final class CommandRuleMatcher {
         if (basenames.contains(program.basenameLower())) {
             return "name " + program.basename();
         }
+        return "glob " + matchingGlob(program);
+    }
+
+    private Glob matchingGlob(Program program) {
         for (Glob g : pathGlobs) {
             if (g.matches(program.pathLower()) || g.matches(program.path())) {
-                return "glob " + g;
+                return g;
             }
         }
         for (Glob g : basenameGlobs) {
             if (g.matches(program.basenameLower()) || g.matches(program.basename())) {
-                return "glob " + g;
+                return g;
             }
         }
         return null;

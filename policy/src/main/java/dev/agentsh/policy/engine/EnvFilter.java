@@ -73,23 +73,33 @@ public final class EnvFilter {
     Verdict check(String name, Trace t) {
         Glob denied = deny.match(name);
         if (denied != null) {
-            t.add("deny pattern " + denied + " matched " + name);
+            if (t.on()) {
+                t.add("deny pattern " + denied + " matched " + name);
+            }
             return Outcomes.fallback(Decision.DENY, "deny", name + " matches env_policy deny pattern " + denied);
         }
         if (allow.isEmpty()) {
             if (BUILTIN_SECRETS.contains(name)) {
-                t.add(name + " is on the built-in secret list (active while there is no allow list)");
+                if (t.on()) {
+                    t.add(name + " is on the built-in secret list (active while there is no allow list)");
+                }
                 return Outcomes.fallback(Decision.DENY, "default-secret-deny", name + " is a well-known secret or loader variable");
             }
-            t.add("no allow list and no deny pattern matched " + name);
+            if (t.on()) {
+                t.add("no allow list and no deny pattern matched " + name);
+            }
             return Outcomes.fallback(Decision.ALLOW, "default-allow", name + " is not denied");
         }
         Glob allowed = allow.match(name);
         if (allowed != null) {
-            t.add("allow pattern " + allowed + " matched " + name);
+            if (t.on()) {
+                t.add("allow pattern " + allowed + " matched " + name);
+            }
             return Outcomes.fallback(Decision.ALLOW, "allow", name + " matches env_policy allow pattern " + allowed);
         }
-        t.add("no allow pattern matched " + name);
+        if (t.on()) {
+            t.add("no allow pattern matched " + name);
+        }
         return Outcomes.fallback(Decision.DENY, "default-deny", name + " is not on the env_policy allow list");
     }
 

@@ -20,16 +20,18 @@ import java.util.Set;
  */
 final class NetworkPolicy {
     private record Compiled(NetworkRule rule, boolean anyHost, PathGlobs domains, Set<Integer> ports, Cidr[] cidrs,
-                            MessageTemplate message) {
+                            MessageTemplate message, String reason) {
     }
 
     private final Compiled[] rules;
+    private final RuleIndex index;
     private final boolean approvalsEnforced;
 
     NetworkPolicy(Policy policy, CompileContext ctx, boolean approvalsEnforced) throws PolicyException {
         this.approvalsEnforced = approvalsEnforced;
         List<NetworkRule> list = policy.networkRules();
         rules = new Compiled[list.size()];
+        List<List<String>> keys = new ArrayList<>();
         for (int i = 0; i < rules.length; i++) {
             NetworkRule r = list.get(i);
             String key = "network_rules[" + i + "]";
@@ -42,9 +44,26 @@ final class NetworkPolicy {
                 }
                 cidrs.add(parsed);
             }
-            rules[i] = new Compiled(r, anyHost, PathGlobs.compile(r.domains(), '.', ctx.variables(), key + ".domains", true), r.ports(),
-                    cidrs.toArray(Cidr[]::new), MessageTemplate.compile(r.header().message(), r.header().mark(), key + ".message"));
+            PathGlobs domains = PathGlobs.compile(r.domains(), '.', ctx.variables(), key + ".domains", true);
+            rules[i] = new Compiled(r, anyHost, domains, r.ports(), cidrs.toArray(Cidr[]::new),
+                    MessageTemplate.compile(r.header().message(), r.header().mark(), key + ".message"),
+                    Outcomes.defaultReason(r.header(), "connection"));
+            keys.add(anyHost || domains.isEmpty() ? null : domainKeys(domains));
         }
+        index = RuleIndex.build(keys);
+    }
+
+    /** The host suffixes a rule's domains can match, or null when one of them could match any suffix. */
+    private static List<String> domainKeys(PathGlobs domains) {
+        List<String> out = new ArrayList<>();
+        for (Glob g : domains.globs()) {
+            String k = RuleIndex.domainKeyOf(g.pattern());
+            if (k == null) {
+                return null;
+            }
+            out.add(k);
+        }
+        return out;
     }
 
     /** @param addresses addresses the host resolved to (may be empty); an IP-literal host counts as its own address */
@@ -54,7 +73,8 @@ final class NetworkPolicy {
             host = host.substring(0, host.length() - 1);
         }
         List<byte[]> candidates = null;
-        for (Compiled c : rules) {
+        for (int i : index.candidates(RuleIndex.domainKey(host))) {
+            Compiled c = rules[i];
             String name = c.rule.header().name();
             if (!c.ports.isEmpty() && !c.ports.contains(port)) {
                 continue;
@@ -78,13 +98,17 @@ final class NetworkPolicy {
                 }
                 continue;
             }
-            t.add("rule " + name + ": matched " + host + ":" + port);
+            if (t.on()) {
+                t.add("rule " + name + ": matched " + host + ":" + port);
+            }
             String reason = c.message.isEmpty()
-                    ? Outcomes.defaultReason(c.rule.header(), "connection to " + host + ":" + port)
+                    ? c.reason
                     : c.message.render(new MessageTemplate.Values(null, null, null, "connect", host, String.valueOf(port), name));
             return Outcomes.matched(c.rule.header(), reason, null, approvalsEnforced);
         }
-        t.add("no rule matched " + host + ":" + port + ": default-deny-network");
+        if (t.on()) {
+            t.add("no rule matched " + host + ":" + port + ": default-deny-network");
+        }
         return Outcomes.fallback(Decision.DENY, "default-deny-network", "no network rule allows " + host + ":" + port);
     }
 

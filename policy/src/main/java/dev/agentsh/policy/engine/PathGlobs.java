@@ -5,7 +5,9 @@ import dev.agentsh.policy.match.Glob;
 import dev.agentsh.policy.match.GlobSyntaxException;
 import dev.agentsh.policy.model.Text;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** A rule's list of path (or domain) globs, compiled after variable expansion. */
@@ -49,6 +51,10 @@ final class PathGlobs {
         return null;
     }
 
+    List<Glob> globs() {
+        return List.of(globs);
+    }
+
     boolean isEmpty() {
         return globs.length == 0;
     }
@@ -58,20 +64,27 @@ final class PathGlobs {
         return java.util.Arrays.toString(globs);
     }
 
-    /** Bit i set = operation i of {@code vocabulary} (sorted) is selected; all bits = every operation. */
-    static long operationMask(Set<String> ops, List<String> vocabulary) {
+    /** The bit of an operation outside the vocabulary: only rules for every operation match it. */
+    static final long UNLISTED_OPERATION = Long.MIN_VALUE;
+
+    /** Operation names as bits, so a rule's operation list is tested with one AND. */
+    static Map<String, Long> operationBits(Set<String> vocabulary) {
+        Map<String, Long> bits = new HashMap<>();
+        for (String op : vocabulary.stream().sorted().toList()) {
+            bits.put(op, 1L << bits.size());
+        }
+        return Map.copyOf(bits);
+    }
+
+    /** The bits of {@code ops}; every bit when {@code ops} is empty (a rule without operations matches all). */
+    static long operationMask(Set<String> ops, Map<String, Long> bits) {
         if (ops.isEmpty()) {
             return -1L;
         }
         long mask = 0;
         for (String op : ops) {
-            mask |= 1L << vocabulary.indexOf(op);
+            mask |= bits.get(op);
         }
         return mask;
-    }
-
-    static long operationBit(String op, List<String> vocabulary) {
-        int i = vocabulary.indexOf(op);
-        return i < 0 ? 0 : 1L << i;
     }
 }

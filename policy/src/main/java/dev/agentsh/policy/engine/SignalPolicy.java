@@ -97,13 +97,17 @@ final class SignalPolicy {
                 continue;
             }
             String name = c.rule.header().name();
-            t.add("rule " + name + ": " + Signals.name(signal) + " to " + c.type + " matched");
+            if (t.on()) {
+                t.add("rule " + name + ": " + Signals.name(signal) + " to " + c.type + " matched");
+            }
             String reason = c.message.isEmpty()
                     ? Outcomes.defaultReason(c.rule.header(), Signals.name(signal) + " to " + c.type)
                     : c.message.render(new MessageTemplate.Values(target.comm(), null, null, "signal", null, null, name));
             return Outcomes.matched(c.rule.header(), reason, c.redirect, approvalsEnforced);
         }
-        t.add("no rule matched " + Signals.name(signal) + ": default-deny-signals");
+        if (t.on()) {
+            t.add("no rule matched " + Signals.name(signal) + ": default-deny-signals");
+        }
         return Outcomes.fallback(Decision.DENY, "default-deny-signals", "no signal rule allows " + Signals.name(signal) + " to this target");
     }
 

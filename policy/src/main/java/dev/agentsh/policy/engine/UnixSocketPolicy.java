@@ -8,10 +8,11 @@ import dev.agentsh.policy.model.Policy;
 import dev.agentsh.policy.model.UnixSocketRule;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Unix socket rules: first match by socket path ({@code @name} for abstract sockets) and operation. */
 final class UnixSocketPolicy {
-    private static final List<String> OPS = PolicyLoader.UNIX_OPERATIONS.stream().sorted().toList();
+    private static final Map<String, Long> OPS = PathGlobs.operationBits(PolicyLoader.UNIX_OPERATIONS);
 
     private record Compiled(UnixSocketRule rule, PathGlobs paths, long ops, MessageTemplate message) {
     }
@@ -34,9 +35,9 @@ final class UnixSocketPolicy {
 
     Verdict check(String path, String operation, Trace t) {
         String op = operation.strip().toLowerCase(Locale.ROOT);
-        long bit = PathGlobs.operationBit(op, OPS);
+        long bit = OPS.getOrDefault(op, PathGlobs.UNLISTED_OPERATION);
         for (Compiled c : rules) {
-            if ((c.ops & bit) == 0 && c.ops != -1L) {
+            if ((c.ops & bit) == 0) {
                 continue;
             }
             Glob g = c.paths.match(path);
@@ -44,13 +45,17 @@ final class UnixSocketPolicy {
                 continue;
             }
             String name = c.rule.header().name();
-            t.add("rule " + name + ": path glob " + g + " matched " + path + " for " + op);
+            if (t.on()) {
+                t.add("rule " + name + ": path glob " + g + " matched " + path + " for " + op);
+            }
             String reason = c.message.isEmpty()
                     ? Outcomes.defaultReason(c.rule.header(), op + " to socket " + path)
                     : c.message.render(new MessageTemplate.Values(null, null, path, op, null, null, name));
             return Outcomes.matched(c.rule.header(), reason, null, approvalsEnforced);
         }
-        t.add("no rule matched " + op + " of socket " + path + ": default-deny-unix");
+        if (t.on()) {
+            t.add("no rule matched " + op + " of socket " + path + ": default-deny-unix");
+        }
         return Outcomes.fallback(Decision.DENY, "default-deny-unix", "no unix socket rule allows " + op + " to " + path);
     }
 }
