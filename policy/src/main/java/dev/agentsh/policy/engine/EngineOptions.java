@@ -44,8 +44,4 @@ public record EngineOptions(
     public EngineOptions withApprovals(boolean enforced) {
         return new EngineOptions(variables, executables, enforced, shellc);
     }
-
-    public EngineOptions withShellc(ShellcOptions s) {
-        return new EngineOptions(variables, executables, approvalsEnforced, s);
-    }
 }

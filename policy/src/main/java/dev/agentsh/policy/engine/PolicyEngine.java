@@ -21,7 +21,6 @@ import java.util.Optional;
  */
 public final class PolicyEngine {
     private final Policy policy;
-    private final EngineOptions options;
     private final CommandPolicy commands;
     private final FilePolicy files;
     private final NetworkPolicy network;
@@ -34,7 +33,6 @@ public final class PolicyEngine {
 
     private PolicyEngine(Policy policy, EngineOptions options) throws PolicyException {
         this.policy = policy;
-        this.options = options;
         CompileContext ctx = new CompileContext(options.executables(), new Variables(options.variables()), policy.argsPatternSyntax());
         commands = new CommandPolicy(policy, ctx, options);
         files = new FilePolicy(policy, ctx, options.approvalsEnforced());
@@ -72,10 +70,6 @@ public final class PolicyEngine {
 
     public Policy policy() {
         return policy;
-    }
-
-    public EngineOptions options() {
-        return options;
     }
 
     /** The pre-check of a command given to the API (depth 0), including what a {@code sh -c} script would run. */

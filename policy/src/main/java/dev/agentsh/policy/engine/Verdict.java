@@ -42,8 +42,4 @@ public record Verdict(
     Verdict withDepth(int d) {
         return new Verdict(decision, policyDecision, rule, reason, redirect, unwrappedFrom, payloadCommand, d, trace);
     }
-
-    Verdict withReason(String r) {
-        return new Verdict(decision, policyDecision, rule, r, redirect, unwrappedFrom, payloadCommand, depth, trace);
-    }
 }

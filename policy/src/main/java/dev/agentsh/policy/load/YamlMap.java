@@ -132,11 +132,6 @@ public final class YamlMap {
         return Optional.of(tuple.getValueNode());
     }
 
-    public Mark markOf(String key) {
-        NodeTuple tuple = entries.get(key);
-        return tuple == null ? mark() : markOf(tuple.getValueNode());
-    }
-
     public String keyPath(String key) {
         return join(path, key);
     }

@@ -70,11 +70,6 @@ public final class Glob {
         };
     }
 
-    /** True when the pattern has no wildcard: it matches exactly one string, {@link #literal()}. */
-    public boolean isLiteral() {
-        return shape == Shape.LITERAL;
-    }
-
     /** The text every match starts with (the whole text for a literal pattern). */
     public String literalStart() {
         return shape == Shape.SUFFIX || shape == Shape.SEGMENT_SUFFIX || shape == Shape.ANYTHING ? "" : literal;

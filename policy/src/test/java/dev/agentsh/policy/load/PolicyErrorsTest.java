@@ -85,6 +85,9 @@ class PolicyErrorsTest {
             Arguments.of("duplicate key",
                     "command_rules: []\ncommand_rules: []",
                     "p.yaml:4:1: command_rules: duplicate key"),
+            Arguments.of("a glob where every pattern is a regex",
+                    "args_pattern_syntax: regex\ncommand_rules:\n  - {name: a, commands: [rm], args_patterns: [\"*-rf*\"], decision: deny}",
+                    "command_rules[0].args_patterns: bad regular expression \"*-rf*\""),
             Arguments.of("bad port",
                     "network_rules:\n  - {name: a, ports: [http], decision: deny}",
                     "bad port \"http\""));
