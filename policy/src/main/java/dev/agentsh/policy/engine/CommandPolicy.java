@@ -113,9 +113,7 @@ final class CommandPolicy {
         List<Invocation> invocations = unwrapping.invocations();
         Verdict result = null;
         String wrapperName = program.basename();
-        // Innermost first, so that when wrapper and payload are equally strict the payload's rule
-        // is the one reported: "rm -rf denied" says more than "sudo denied".
-        for (Invocation inv : invocations.reversed()) {
+        for (Invocation inv : invocations) {
             Program p = inv.layer() == 0 ? program : Program.resolve(inv.program(), options.executables());
             int d = depth + inv.layer();
             if (inv.layer() > 0) {
@@ -128,7 +126,9 @@ final class CommandPolicy {
             if (shellLevel >= 0 && ShellCommandAnalyzer.isShell(p.basename())) {
                 v = Outcomes.stricter(v, analyseShell(inv.argv(), d, shellLevel, t));
             }
-            result = Outcomes.stricter(result, v);
+            // The deeper verdict first: when wrapper and payload are equally strict, the payload's
+            // rule is reported ("rm -rf denied" says more than "sudo denied").
+            result = Outcomes.stricter(v, result);
         }
         if (!unwrapping.complete()) {
             result = Outcomes.stricter(result, Outcomes.fallback(Decision.DENY, "unwrap-incomplete",
