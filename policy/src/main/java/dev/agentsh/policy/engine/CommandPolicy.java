@@ -105,10 +105,8 @@ final class CommandPolicy {
      */
     private Verdict evaluate(Program program, List<String> argv, int depth, String fallback, int shellLevel, Trace t) {
         Unwrapping unwrapping = unwrapper.unwrap(program.path(), argv);
-        for (String note : unwrapping.notes()) {
-            if (t.on()) {
-                t.add("unwrap: " + note);
-            }
+        if (t.on()) {
+            unwrapping.notes().forEach(note -> t.add("unwrap: " + note));
         }
         List<Invocation> invocations = unwrapping.invocations();
         Verdict result = null;
@@ -116,11 +114,9 @@ final class CommandPolicy {
         for (Invocation inv : invocations) {
             Program p = inv.layer() == 0 ? program : Program.resolve(inv.program(), options.executables());
             int d = depth + inv.layer();
-            if (inv.layer() > 0) {
-                if (t.on()) {
-                    t.add("payload " + inv.program() + (p.path().equals(inv.program()) ? "" : " (resolves to " + p.path() + ")")
-                            + " of " + wrapperName + ", judged at depth " + d);
-                }
+            if (inv.layer() > 0 && t.on()) {
+                t.add("payload " + inv.program() + (p.path().equals(inv.program()) ? "" : " (resolves to " + p.path() + ")")
+                        + " of " + wrapperName + ", judged at depth " + d);
             }
             Verdict v = match(p, inv.argv(), d, fallback, inv.layer() > 0 ? wrapperName : null, t);
             if (shellLevel >= 0 && ShellCommandAnalyzer.isShell(p.basename())) {
@@ -164,7 +160,11 @@ final class CommandPolicy {
                     case ENFORCE -> hasRestrictiveRules && !options.shellc().execveEnforced();
                 };
                 if (t.on()) {
-                    t.add("shell: cannot analyse script (" + o.why() + "): " + (deny ? "denied" : "left to execve enforcement"));
+                    String outcome = deny ? "denied"
+                            : options.shellc().opaque() == EngineOptions.OpaqueMode.ALLOW ? "allowed (shellc opaque mode is allow)"
+                            : options.shellc().execveEnforced() ? "left to execve interception"
+                            : "allowed: the policy has no deny, approve or redirect command rule to dodge";
+                    t.add("shell: cannot analyse script (" + o.why() + "): " + outcome);
                 }
                 return deny ? Outcomes.fallback(Decision.DENY, "shellc-opaque-script",
                         "shell script cannot be analysed (" + o.why() + "): " + o.script()) : null;
@@ -172,11 +172,7 @@ final class CommandPolicy {
             case ShellAnalysis.Script s -> {
                 if (t.on()) {
                     t.add("shell: script " + quote(s.script()) + " runs " + s.commands().size() + " command(s)");
-                }
-                for (String note : s.notes()) {
-                    if (t.on()) {
-                        t.add("shell: " + note);
-                    }
+                    s.notes().forEach(note -> t.add("shell: " + note));
                 }
                 if (level >= MAX_SHELL_LEVELS && !s.commands().isEmpty()) {
                     return Outcomes.fallback(Decision.DENY, "shellc-depth-exceeded",
