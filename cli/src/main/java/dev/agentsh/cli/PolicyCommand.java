@@ -13,6 +13,8 @@ import dev.agentsh.policy.load.PolicyStore;
 import dev.agentsh.policy.model.Policy;
 import dev.agentsh.policy.testing.Check;
 import dev.agentsh.policy.testing.PolicySuite;
+import dev.agentsh.server.host.HostExecutables;
+import dev.agentsh.server.host.ProjectRoots;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import picocli.CommandLine;
@@ -85,9 +88,17 @@ public final class PolicyCommand implements Runnable {
         return out;
     }
 
+    /** Explicit values first, then the project detected from the current directory, then the environment. */
+    static Function<String, String> variables(Map<String, String> explicit) {
+        ProjectRoots roots = ProjectRoots.detect(Path.of(""), ProjectRoots.DEFAULT_MARKERS);
+        Map<String, String> detected = Map.of("PROJECT_ROOT", roots.projectRoot().toString(), "GIT_ROOT", roots.gitRoot().toString());
+        return name -> explicit.containsKey(name) ? explicit.get(name)
+                : detected.containsKey(name) ? detected.get(name) : System.getenv(name);
+    }
+
     static PolicyEngine compile(Policy policy, Map<String, String> vars, boolean approvals) throws PolicyException {
         EngineOptions options = EngineOptions.defaults()
-                .withVariables(HostVariables.lookup(vars))
+                .withVariables(variables(vars))
                 .withExecutables(HostExecutables.current())
                 .withApprovals(approvals);
         return PolicyEngine.compile(policy, options);
@@ -190,7 +201,7 @@ public final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            PolicySuite runner = new PolicySuite(parent.store(), HostExecutables.current(), HostVariables.lookup(Map.of()));
+            PolicySuite runner = new PolicySuite(parent.store(), HostExecutables.current(), variables(Map.of()));
             int passed = 0;
             int failed = 0;
             PrintWriter out = spec.commandLine().getOut();

@@ -1,4 +1,4 @@
-package dev.agentsh.cli;
+package dev.agentsh.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,7 @@ import dev.agentsh.policy.engine.EngineOptions;
 import dev.agentsh.policy.engine.PolicyEngine;
 import dev.agentsh.policy.engine.Verdict;
 import dev.agentsh.policy.load.PolicyLoader;
+import dev.agentsh.server.host.HostExecutables;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

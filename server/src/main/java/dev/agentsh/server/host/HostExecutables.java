@@ -1,4 +1,4 @@
-package dev.agentsh.cli;
+package dev.agentsh.server.host;
 
 import dev.agentsh.policy.engine.ExecutableResolver;
 import java.io.File;
