@@ -1,5 +1,10 @@
 package dev.agentsh.cli;
 
+import dev.agentsh.cli.client.ApproveCommand;
+import dev.agentsh.cli.client.DebugCommand;
+import dev.agentsh.cli.client.EventsCommand;
+import dev.agentsh.cli.client.ExecCommand;
+import dev.agentsh.cli.client.SessionCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -13,7 +18,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Execution-layer security gateway for AI agents.",
-        subcommands = {PolicyCommand.class})
+        subcommands = {PolicyCommand.class, ServerCommand.class, SessionCommand.class, ExecCommand.class,
+            EventsCommand.class, ApproveCommand.class, DebugCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,6 +37,7 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         PolicyCommand.configure(cli.getSubcommands().get("policy"));
+        ExecCommand.configure(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("agentsh: " + e.getMessage());
             return 1;

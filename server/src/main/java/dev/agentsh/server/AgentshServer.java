@@ -1,0 +1,158 @@
+package dev.agentsh.server;
+
+import dev.agentsh.policy.PolicyException;
+import dev.agentsh.policy.engine.EngineOptions;
+import dev.agentsh.policy.engine.EngineOptions.OpaqueMode;
+import dev.agentsh.policy.engine.EngineOptions.ShellcOptions;
+import dev.agentsh.policy.engine.PolicyEngine;
+import dev.agentsh.policy.load.PolicyStore;
+import dev.agentsh.server.approvals.ApprovalManager;
+import dev.agentsh.server.approvals.ApprovalRequest;
+import dev.agentsh.server.config.ServerConfig;
+import dev.agentsh.server.events.Event;
+import dev.agentsh.server.events.EventLog;
+import dev.agentsh.server.exec.CommandRunner;
+import dev.agentsh.server.exec.ExecService;
+import dev.agentsh.server.exec.SetsidLauncher;
+import dev.agentsh.server.host.HostExecutables;
+import dev.agentsh.server.host.ProjectRoots;
+import dev.agentsh.server.http.ApiKey;
+import dev.agentsh.server.http.HttpApi;
+import dev.agentsh.server.http.Request;
+import dev.agentsh.server.http.Routes;
+import dev.agentsh.server.session.Session;
+import dev.agentsh.server.session.SessionManager;
+import dev.agentsh.server.session.SessionSettings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The agentsh server: everything a configuration describes, wired together and listening. */
+public final class AgentshServer implements AutoCloseable {
+    private final EventLog events;
+    private final HttpApi http;
+    private final ScheduledExecutorService reaper;
+
+    private AgentshServer(EventLog events, HttpApi http, ScheduledExecutorService reaper) {
+        this.events = events;
+        this.http = http;
+        this.reaper = reaper;
+    }
+
+    public static AgentshServer start(ServerConfig config, PrintStream log) throws IOException, PolicyException {
+        for (String warning : config.warnings()) {
+            log.println("agentsh: config: " + warning);
+        }
+        // Say plainly what this build does not enforce yet, rather than let a config suggest it does.
+        if (config.sandbox().seccomp().execve().enabled()) {
+            log.println("agentsh: sandbox.seccomp.execve is enabled in the config, but execve interception is not implemented"
+                    + " yet: only the command pre-check (including sh -c analysis) is enforced");
+        }
+        if (config.server().unixSocket().enabled()) {
+            log.println("agentsh: server.unix_socket is enabled in the config, but this server does not listen on a unix"
+                    + " socket yet; use the HTTP address");
+        }
+        Files.createDirectories(config.dataDir());
+        EventLog events = EventLog.open(config.audit().storage().enabled() ? config.audit().storage().sqlitePath() : null,
+                config.audit().enabled() ? config.audit().output().orElse(null) : null);
+        try {
+            PolicyStore store = new PolicyStore(config.policies().dir().orElse(null), config.policies().manifestPath().orElse(null));
+            ShellcOptions shellc = new ShellcOptions(OpaqueMode.valueOf(config.sandbox().seccomp().shellc().opaque().name()), false);
+            String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+            PolicyEngine global = globalEngine(config, store, shellc, path);
+            ApprovalManager approvals = new ApprovalManager(approvalEvents(events));
+            SessionManager sessions = new SessionManager(new SessionSettings(config.sessions().maxSessions(),
+                    config.sessions().defaultTimeout().orElse(null), config.sessions().defaultIdleTimeout().orElse(null),
+                    config.sessions().realPaths(), store, config.policies().defaultPolicy(), config.policies().allowed(),
+                    config.policies().detectProjectRoot(), config.policies().projectMarkers(), config.approvals().enabled(), shellc,
+                    System.getenv("HOME"), path), sessionEvents(events));
+            CommandRunner runner = new CommandRunner(new SetsidLauncher(), ExecService.CAPTURE_LIMIT);
+            ExecService exec = new ExecService(events, runner, approvals, config.approvals().timeout(), config.sandbox().envInject(), System.getenv());
+            Routes routes = new Routes(sessions, exec, runner, events, approvals, config.approvals().enabled(), global);
+            var addr = config.server().http().addr();
+            List<ApiKey> keys = config.auth().keys().stream()
+                    .map(k -> new ApiKey(k.id(), k.key(), Request.Role.valueOf(k.role().name()))).toList();
+            HttpApi http = new HttpApi(new HttpApi.Settings(new InetSocketAddress(addr.host(), addr.port()),
+                    config.server().http().maxRequestSize(), config.auth().apiKey().headerName(), keys,
+                    config.health().path(), config.health().readinessPath()), routes.router());
+            http.start();
+            ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
+            long every = Math.max(1, config.sessions().cleanupInterval().toMillis());
+            reaper.scheduleWithFixedDelay(() -> sessions.expire(Instant.now()), every, every, TimeUnit.MILLISECONDS);
+            log.println("agentsh server listening on " + http.address().getHostString() + ":" + http.address().getPort());
+            return new AgentshServer(events, http, reaper);
+        } catch (IOException | PolicyException | RuntimeException e) {
+            events.close();
+            throw e;
+        }
+    }
+
+    /** The engine for requests that name no session, compiled for the server's own directory. */
+    private static PolicyEngine globalEngine(ServerConfig config, PolicyStore store, ShellcOptions shellc, String path)
+            throws PolicyException {
+        ProjectRoots roots = ProjectRoots.detect(Path.of(""), config.policies().projectMarkers());
+        Map<String, String> vars = Map.of("PROJECT_ROOT", roots.projectRoot().toString(), "GIT_ROOT", roots.gitRoot().toString());
+        return PolicyEngine.compile(store.byName(config.policies().defaultPolicy()).load(),
+                new EngineOptions(n -> vars.containsKey(n) ? vars.get(n) : System.getenv(n),
+                        new HostExecutables(path, Path.of("").toAbsolutePath()), config.approvals().enabled(), shellc));
+    }
+
+    private static SessionManager.Listener sessionEvents(EventLog events) {
+        return new SessionManager.Listener() {
+            @Override
+            public void created(Session s) {
+                events.record(Event.builder("session_created", s.id()).field("workspace", s.workspace().toString())
+                        .field("policy", s.policyName()).field("project_root", s.projectRoot().toString())
+                        .field("git_root", s.gitRoot().toString()).build());
+            }
+
+            @Override
+            public void ended(Session s, String reason) {
+                Event.Builder e = reason.equals("destroyed") ? Event.builder("session_destroyed", s.id())
+                        : Event.builder("session_expired", s.id()).field("expired_by", reason);
+                events.record(e.build());
+            }
+        };
+    }
+
+    private static ApprovalManager.Listener approvalEvents(EventLog events) {
+        return new ApprovalManager.Listener() {
+            @Override
+            public void requested(ApprovalRequest r) {
+                events.record(approvalEvent("approval_requested", r).build());
+            }
+
+            @Override
+            public void resolved(ApprovalRequest r, ApprovalManager.Answer answer) {
+                events.record(approvalEvent("approval_resolved", r)
+                        .field("approved", answer.outcome() == ApprovalManager.Outcome.APPROVED)
+                        .field("outcome", answer.outcome().name().toLowerCase())
+                        .field("reason", answer.reason()).field("resolved_at", Instant.now().toString()).build());
+            }
+        };
+    }
+
+    private static Event.Builder approvalEvent(String type, ApprovalRequest r) {
+        return Event.builder(type, r.sessionId()).commandId(r.commandId()).field("approval_id", r.id()).field("kind", r.kind())
+                .field("target", r.target()).field("rule", r.rule()).field("message", r.message());
+    }
+
+    public InetSocketAddress address() {
+        return http.address();
+    }
+
+    @Override
+    public void close() throws IOException {
+        reaper.shutdownNow();
+        http.stop();
+        events.close();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.agentsh.server.exec;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Signals to a process group through FFM kill(2) with a negative pid.
+ *
+ * <p>{@link Process#destroy()} only reaches the leader; a command's background children and their children
+ * would survive it. Every command runs as the leader of its own session and group (see {@link ProcessLauncher}),
+ * so signalling {@code -pgid} reaches the whole tree.
+ */
+public final class ProcessGroups {
+
+    public static final int SIGHUP = 1;
+    public static final int SIGINT = 2;
+    public static final int SIGQUIT = 3;
+    public static final int SIGKILL = 9;
+    public static final int SIGTERM = 15;
+
+    private static final int EPERM = 1;
+    private static final int ESRCH = 3;
+    private static final int EINVAL = 22;
+
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /** {@code int kill(pid_t pid, int sig)}, with errno captured right after the call. */
+    private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+    /** {@code pid_t getpgid(pid_t pid)}, with errno captured right after the call. */
+    private static final MethodHandle GETPGID = Linker.nativeLinker().downcallHandle(
+            Linker.nativeLinker().defaultLookup().find("getpgid").orElseThrow(),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+
+    private ProcessGroups() {
+    }
+
+    /**
+     * Sends {@code signal} to every process in group {@code pgid}. A group that no longer exists (ESRCH) is not an
+     * error: the command has already gone, which is what the caller wanted.
+     *
+     * @throws IllegalArgumentException if {@code pgid <= 1}: kill(0) would hit the server's own group and
+     *                                  kill(-1) every process the server may signal
+     * @throws IOException              on any other kill(2) failure, naming the errno
+     */
+    public static void signal(long pgid, int signal) throws IOException {
+        if (pgid <= 1 || pgid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("not a process group id: " + pgid);
+        }
+        int errno;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            int rc = (int) KILL.invokeExact(capture, (int) -pgid, signal);
+            if (rc == 0) {
+                return;
+            }
+            errno = (int) ERRNO.get(capture, 0L);
+        } catch (Throwable t) {
+            throw new IOException("kill(-" + pgid + ", " + signal + ") could not be called", t);
+        }
+        if (errno != ESRCH) {
+            throw new IOException("kill(-" + pgid + ", " + signal + ") failed: " + errnoName(errno));
+        }
+    }
+
+    /**
+     * SIGTERM the group, wait up to {@code grace} for the leader to exit, then SIGKILL the group.
+     *
+     * <p>The SIGKILL is sent even when the leader exited in time, because other members (background jobs, or
+     * processes that ignore SIGTERM) may still be alive. The leader's pid cannot be reused while any member keeps
+     * the group id in use, so the final signal cannot reach an unrelated group unless the whole group has already
+     * gone and the pid was recycled within the same instant.
+     */
+    public static void terminate(long pgid, Duration grace) throws IOException {
+        signal(pgid, SIGTERM);
+        awaitLeaderExit(pgid, grace);
+        signal(pgid, SIGKILL);
+    }
+
+    /**
+     * The process group of {@code pid} (getpgid(2)), or {@code -1} if there is no such process (ESRCH).
+     *
+     * @throws IOException on any other getpgid(2) failure, naming the errno
+     */
+    static long groupOf(long pid) throws IOException {
+        int errno;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            int pgid = (int) GETPGID.invokeExact(capture, Math.toIntExact(pid));
+            if (pgid >= 0) {
+                return pgid;
+            }
+            errno = (int) ERRNO.get(capture, 0L);
+        } catch (Throwable t) {
+            throw new IOException("getpgid(" + pid + ") could not be called", t);
+        }
+        if (errno == ESRCH) {
+            return -1;
+        }
+        throw new IOException("getpgid(" + pid + ") failed: " + errnoName(errno));
+    }
+
+    private static void awaitLeaderExit(long pid, Duration grace) {
+        ProcessHandle leader = ProcessHandle.of(pid).orElse(null);
+        if (leader == null) {
+            return;
+        }
+        try {
+            leader.onExit().get(TimeUnit.NANOSECONDS.convert(grace), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // Still running after the grace period: the SIGKILL that follows settles it.
+        } catch (ExecutionException e) {
+            throw new AssertionError("onExit() only ever completes normally", e);
+        } catch (InterruptedException e) {
+            // The caller is being cancelled; skip the rest of the grace period but still kill the group.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String errnoName(int errno) {
+        return switch (errno) {
+            case EPERM -> "EPERM (operation not permitted)";
+            case EINVAL -> "EINVAL (invalid signal)";
+            default -> "errno " + errno;
+        };
+    }
+}
