@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
+command -v jq >/dev/null 2>&1 || need+=(jq)        # the seed's SID=$(agentsh session create ... | jq -r .id)
+command -v curl >/dev/null 2>&1 || need+=(curl)    # end-to-end tests probe /health with it
 if ((${#need[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"

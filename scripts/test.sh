@@ -11,5 +11,9 @@ export JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
 export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
 
 mvn -B -ntp verify
+for test in "$root"/tests/e2e/*.sh; do
+  echo "== $test"
+  "$test"
+done
 echo "== shipped policy suites (bin/agentsh policy test configs/policies/tests)"
 "$root/bin/agentsh" policy test configs/policies/tests

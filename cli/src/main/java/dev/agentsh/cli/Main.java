@@ -4,6 +4,7 @@ import dev.agentsh.cli.client.ApproveCommand;
 import dev.agentsh.cli.client.DebugCommand;
 import dev.agentsh.cli.client.EventsCommand;
 import dev.agentsh.cli.client.ExecCommand;
+import dev.agentsh.cli.client.OutputCommand;
 import dev.agentsh.cli.client.SessionCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Execution-layer security gateway for AI agents.",
         subcommands = {PolicyCommand.class, ServerCommand.class, SessionCommand.class, ExecCommand.class,
-            EventsCommand.class, ApproveCommand.class, DebugCommand.class})
+            EventsCommand.class, ApproveCommand.class, DebugCommand.class, OutputCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -74,7 +74,7 @@ public final class AgentshServer implements AutoCloseable {
                     config.sessions().realPaths(), store, config.policies().defaultPolicy(), config.policies().allowed(),
                     config.policies().detectProjectRoot(), config.policies().projectMarkers(), config.approvals().enabled(), shellc,
                     System.getenv("HOME"), path), sessionEvents(events));
-            CommandRunner runner = new CommandRunner(new SetsidLauncher(), ExecService.CAPTURE_LIMIT);
+            CommandRunner runner = new CommandRunner(new SetsidLauncher(), ExecService.STORED_LIMIT);
             ExecService exec = new ExecService(events, runner, approvals, config.approvals().timeout(), config.sandbox().envInject(), System.getenv());
             Routes routes = new Routes(sessions, exec, runner, events, approvals, config.approvals().enabled(), global);
             var addr = config.server().http().addr();

@@ -163,6 +163,10 @@ public final class ApiClient implements AutoCloseable {
         return json("GET", API + "/events/search" + queryString(query), null);
     }
 
+    public JsonNode output(String id, String commandId, Map<String, String> query) {
+        return json("GET", sessionPath(id) + "/output/" + segment(commandId) + queryString(query), null);
+    }
+
     public JsonNode approvals() {
         return json("GET", API + "/approvals", null);
     }

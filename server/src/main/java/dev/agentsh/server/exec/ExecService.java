@@ -30,7 +30,10 @@ import java.util.UUID;
  * answers in the original's ExecResponse shape.
  */
 public final class ExecService {
-    public static final int CAPTURE_LIMIT = 1 << 20;
+    /** Output returned inline in an exec response, per stream. */
+    public static final int INLINE_LIMIT = 1 << 20;
+    /** Output kept for paging through {@code /output}, per stream: more than fits inline, so paging has something to page. */
+    public static final int STORED_LIMIT = 16 << 20;
     private static final List<String> BASE_ENV = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TERM");
     private static final int SUMMARY_LIMIT = 25;
 
@@ -259,18 +262,22 @@ public final class ExecService {
             error = new ExecResponse.Error("E_COMMAND_FAILED", run.startError(), null, null, null);
         }
         // A timeout sets both truncated flags (as the original does) without cutting anything; page only what was cut.
-        boolean stdoutMore = stdoutTotal > stdout.length;
-        boolean stderrMore = stderrTotal > stderr.length;
+        boolean stdoutMore = stdoutTotal > INLINE_LIMIT;
+        boolean stderrMore = stderrTotal > INLINE_LIMIT;
         ExecResponse.Pagination pagination = stdoutMore || stderrMore
-                ? new ExecResponse.Pagination(0, CAPTURE_LIMIT, true, "agentsh output " + session.id() + " " + commandId
-                        + " --stream " + (stdoutMore ? "stdout" : "stderr") + " --offset " + CAPTURE_LIMIT + " --limit " + CAPTURE_LIMIT)
+                ? new ExecResponse.Pagination(0, INLINE_LIMIT, true, "agentsh output " + session.id() + " " + commandId
+                        + " --stream " + (stdoutMore ? "stdout" : "stderr") + " --offset " + INLINE_LIMIT + " --limit " + INLINE_LIMIT)
                 : null;
-        ExecResponse.Result result = new ExecResponse.Result(exitCode, new String(stdout, StandardCharsets.UTF_8),
-                new String(stderr, StandardCharsets.UTF_8), stdoutCut ? true : null, stderrCut ? true : null,
-                stdoutCut ? stdoutTotal : null, stderrCut ? stderrTotal : null, durationMs, error, pagination);
+        ExecResponse.Result result = new ExecResponse.Result(exitCode, inline(stdout), inline(stderr),
+                stdoutCut || stdoutMore ? true : null, stderrCut || stderrMore ? true : null,
+                stdoutCut || stdoutMore ? stdoutTotal : null, stderrCut || stderrMore ? stderrTotal : null, durationMs, error, pagination);
         ExecResponse.Events collected = collectEvents(commandId, executed.includeEvents());
         return new Outcome(200, new ExecResponse(commandId, session.id(), start.toString(), executed, result, collected,
                 guidance(exitCode, timedOut, collected, substitutions)));
+    }
+
+    private static String inline(byte[] output) {
+        return new String(output, 0, Math.min(output.length, INLINE_LIMIT), StandardCharsets.UTF_8);
     }
 
     private static ExecResponse.Guidance guidance(int exitCode, boolean timedOut, ExecResponse.Events events,

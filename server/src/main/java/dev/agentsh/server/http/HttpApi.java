@@ -52,7 +52,8 @@ public final class HttpApi {
     }
 
     private void dispatch(HttpExchange exchange) {
-        try (exchange) {
+        // Not try-with-resources: that would close the exchange before the catch blocks could answer.
+        try {
             String path = exchange.getRequestURI().getPath();
             String method = exchange.getRequestMethod();
             if (method.equals("GET") && path.equals(settings.healthPath())) {
@@ -86,6 +87,8 @@ public final class HttpApi {
             quietly(exchange, e.status(), e.getMessage());
         } catch (Exception e) {
             quietly(exchange, 500, e.toString());
+        } finally {
+            exchange.close();
         }
     }
 
