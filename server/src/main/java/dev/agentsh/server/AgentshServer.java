@@ -95,12 +95,15 @@ public final class AgentshServer implements AutoCloseable {
         }
     }
 
-    /** The engine for requests that name no session, compiled for the server's own directory. */
+    /** The engine for requests that name no session (policy/test), compiled for the server's own directory. */
     private static PolicyEngine globalEngine(ServerConfig config, PolicyStore store, ShellcOptions shellc, String path)
             throws PolicyException {
         ProjectRoots roots = ProjectRoots.detect(Path.of(""), config.policies().projectMarkers());
         Map<String, String> vars = Map.of("PROJECT_ROOT", roots.projectRoot().toString(), "GIT_ROOT", roots.gitRoot().toString());
-        return PolicyEngine.compile(store.byName(config.policies().defaultPolicy()).load(),
+        // AGENTSH_POLICY_NAME picks the global policy only among policies.allowed (as the original).
+        String name = PolicyStore.select(System.getenv("AGENTSH_POLICY_NAME"), config.policies().defaultPolicy(),
+                config.policies().allowed());
+        return PolicyEngine.compile(store.byName(name).load(),
                 new EngineOptions(n -> vars.containsKey(n) ? vars.get(n) : System.getenv(n),
                         new HostExecutables(path, Path.of("").toAbsolutePath()), config.approvals().enabled(), shellc));
     }
