@@ -20,6 +20,7 @@ import dev.agentsh.server.http.ApiKey;
 import dev.agentsh.server.http.HttpApi;
 import dev.agentsh.server.http.Request;
 import dev.agentsh.server.http.Routes;
+import dev.agentsh.server.http.UnixSocketFront;
 import dev.agentsh.server.session.Session;
 import dev.agentsh.server.session.SessionManager;
 import dev.agentsh.server.session.SessionSettings;
@@ -39,11 +40,13 @@ import java.util.concurrent.TimeUnit;
 public final class AgentshServer implements AutoCloseable {
     private final EventLog events;
     private final HttpApi http;
+    private final UnixSocketFront unixSocket;
     private final ScheduledExecutorService reaper;
 
-    private AgentshServer(EventLog events, HttpApi http, ScheduledExecutorService reaper) {
+    private AgentshServer(EventLog events, HttpApi http, UnixSocketFront unixSocket, ScheduledExecutorService reaper) {
         this.events = events;
         this.http = http;
+        this.unixSocket = unixSocket;
         this.reaper = reaper;
     }
 
@@ -56,10 +59,7 @@ public final class AgentshServer implements AutoCloseable {
             log.println("agentsh: sandbox.seccomp.execve is enabled in the config, but execve interception is not implemented"
                     + " yet: only the command pre-check (including sh -c analysis) is enforced");
         }
-        if (config.server().unixSocket().enabled()) {
-            log.println("agentsh: server.unix_socket is enabled in the config, but this server does not listen on a unix"
-                    + " socket yet; use the HTTP address");
-        }
+
         Files.createDirectories(config.dataDir());
         EventLog events = EventLog.open(config.audit().storage().enabled() ? config.audit().storage().sqlitePath() : null,
                 config.audit().enabled() ? config.audit().output().orElse(null) : null);
@@ -84,11 +84,17 @@ public final class AgentshServer implements AutoCloseable {
                     config.server().http().maxRequestSize(), config.auth().apiKey().headerName(), keys,
                     config.health().path(), config.health().readinessPath()), routes.router());
             http.start();
+            UnixSocketFront unixSocket = null;
+            if (config.server().unixSocket().enabled()) {
+                var socket = config.server().unixSocket();
+                unixSocket = UnixSocketFront.start(socket.path(), socket.permissions(), http.address());
+            }
             ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
             long every = Math.max(1, config.sessions().cleanupInterval().toMillis());
             reaper.scheduleWithFixedDelay(() -> sessions.expire(Instant.now()), every, every, TimeUnit.MILLISECONDS);
-            log.println("agentsh server listening on " + http.address().getHostString() + ":" + http.address().getPort());
-            return new AgentshServer(events, http, reaper);
+            log.println("agentsh server listening on " + http.address().getHostString() + ":" + http.address().getPort()
+                    + (unixSocket == null ? "" : " and " + unixSocket.path()));
+            return new AgentshServer(events, http, unixSocket, reaper);
         } catch (IOException | PolicyException | RuntimeException e) {
             events.close();
             throw e;
@@ -155,6 +161,9 @@ public final class AgentshServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         reaper.shutdownNow();
+        if (unixSocket != null) {
+            unixSocket.close();
+        }
         http.stop();
         events.close();
     }
