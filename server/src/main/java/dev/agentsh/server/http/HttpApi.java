@@ -75,7 +75,9 @@ public final class HttpApi {
                 sendJson(exchange, 401, Map.of("error", "unauthorized"));
                 return;
             }
-            if (role.compareTo(match.route().needs()) < 0) {
+            // Without auth every caller, the agent included, would be an approver: it could approve itself.
+            boolean authOff = settings.apiKeys().isEmpty();
+            if ((authOff && match.route().needs() != Request.Role.AGENT) || role.compareTo(match.route().needs()) < 0) {
                 sendJson(exchange, 403, Map.of("error", forbidden(match.route().needs())));
                 return;
             }
@@ -99,7 +101,7 @@ public final class HttpApi {
         return "this endpoint needs the " + needed.name().toLowerCase() + " role";
     }
 
-    /** The caller's role, or null for a missing or unknown key. With auth off every caller is admin. */
+    /** The caller's role, or null for a missing or unknown key. With auth off every caller is admin of the agent routes. */
     private Request.Role authenticate(HttpExchange exchange) {
         if (settings.apiKeys().isEmpty()) {
             return Request.Role.ADMIN;
