@@ -1,5 +1,6 @@
 package dev.agentsh.cli.client;
 
+import dev.agentsh.policy.load.GoDurations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -239,7 +240,7 @@ public final class ApiClient implements AutoCloseable {
         } catch (ConnectException | HttpConnectTimeoutException e) {
             throw new ServerUnreachableException(base, detail(e, "connection refused"));
         } catch (HttpTimeoutException e) {
-            String waited = request.timeout().map(GoDuration::format).orElse("the allowed time");
+            String waited = request.timeout().map(GoDurations::format).orElse("the allowed time");
             throw new ClientException("no response from the server within " + waited
                     + "; the request may still be running there (for exec, raise --client-timeout)");
         } catch (IOException e) {

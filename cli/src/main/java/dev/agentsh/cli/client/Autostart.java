@@ -1,5 +1,6 @@
 package dev.agentsh.cli.client;
 
+import dev.agentsh.policy.load.GoDurations;
 import com.sun.security.auth.module.UnixSystem;
 import java.io.File;
 import java.io.IOException;
@@ -108,7 +109,7 @@ public final class Autostart {
                 long before = Files.exists(log) ? Files.size(log) : 0;
                 launcher.launch(config == null ? List.of("server") : List.of("server", "--config", config), log);
                 if (!awaitHealthy()) {
-                    throw new ClientException("server did not become ready within " + GoDuration.format(readyTimeout)
+                    throw new ClientException("server did not become ready within " + GoDurations.format(readyTimeout)
                             + "; see " + log + " (" + firstLines(log, before) + ")");
                 }
             } finally {

@@ -1,5 +1,6 @@
 package dev.agentsh.cli.client;
 
+import dev.agentsh.policy.load.GoDurations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +9,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -174,7 +176,8 @@ public final class ExecCommand implements Callable<Integer> {
     /** --client-timeout, but never shorter than the command may run: that would report a failure for a command still running. */
     private Duration clientWait(ObjectNode request) {
         Duration wait = duration("--client-timeout", clientTimeout, "AGENTSH_CLIENT_TIMEOUT", DEFAULT_CLIENT_TIMEOUT);
-        Duration commandWait = GoDuration.parse(request.path("timeout").asText()).map(TIMEOUT_MARGIN::plus).orElse(Duration.ZERO);
+        Duration commandWait = Optional.ofNullable(GoDurations.parse(request.path("timeout").asText()))
+                .map(TIMEOUT_MARGIN::plus).orElse(Duration.ZERO);
         return commandWait.compareTo(wait) > 0 ? commandWait : wait;
     }
 
@@ -324,7 +327,11 @@ public final class ExecCommand implements Callable<Integer> {
         if (given == null) {
             return fallback;
         }
-        return GoDuration.parse(given).orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-                source + " expects " + GoDuration.EXPECTED + ", got \"" + given + "\""));
+        Duration d = GoDurations.parse(given);
+        if (d == null || d.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    source + " expects a duration such as 30s, 5m or 1h30m, got \"" + given + "\"");
+        }
+        return d;
     }
 }

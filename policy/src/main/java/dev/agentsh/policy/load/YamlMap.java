@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
@@ -31,8 +30,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * positions (SnakeYAML Engine's composer), which is why this does not bind to objects directly.
  */
 public final class YamlMap {
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
-
     private final String source;
     private final String path;
     private final Node node;
@@ -214,36 +211,11 @@ public final class YamlMap {
         if (t.isEmpty()) {
             return null;
         }
-        Duration d = parseDuration(t.get().value());
+        Duration d = GoDurations.parse(t.get().value());
         if (d == null) {
             throw error(key, "bad duration \"" + t.get().value() + "\"; expected a number with a unit, e.g. 500ms, 30s, 5m, 1h30m");
         }
         return d;
-    }
-
-    /** Parses Go duration syntax; null when the text is not a duration. */
-    public static Duration parseDuration(String text) {
-        String s = text.strip();
-        if (s.equals("0")) {
-            return Duration.ZERO;
-        }
-        Matcher m = DURATION_PART.matcher(s);
-        long nanos = 0;
-        int at = 0;
-        while (at < s.length() && m.find(at) && m.start() == at) {
-            double amount = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> 1_000L;
-                case "ms" -> 1_000_000L;
-                case "s" -> 1_000_000_000L;
-                case "m" -> 60_000_000_000L;
-                default -> 3_600_000_000_000L;
-            };
-            nanos += (long) (amount * unit);
-            at = m.end();
-        }
-        return at == s.length() && at > 0 ? Duration.ofNanos(nanos) : null;
     }
 
     /** A list of strings; a missing key gives an empty list. */

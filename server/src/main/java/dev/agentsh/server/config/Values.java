@@ -1,7 +1,7 @@
 package dev.agentsh.server.config;
 
 import dev.agentsh.policy.load.PolicyStore;
-import dev.agentsh.policy.load.YamlMap;
+import dev.agentsh.policy.load.GoDurations;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,7 +29,7 @@ final class Values {
 
     /** A Go duration that must be positive: a zero timeout or interval is a mistake, not "none". */
     static Duration duration(String text) {
-        Duration d = YamlMap.parseDuration(text);
+        Duration d = GoDurations.parse(text);
         if (d == null) {
             throw new IllegalArgumentException(quote(text) + " is not a duration; expected a number with a unit, e.g. 500ms, 30s, 5m, 1h30m");
         }

@@ -1,5 +1,6 @@
 package dev.agentsh.server.events;
 
+import dev.agentsh.policy.load.GoDurations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -154,13 +155,12 @@ public record EventQuery(
         try {
             return Rfc3339.parse(value);
         } catch (IllegalArgumentException notATime) {
-            try {
-                Duration ago = GoDuration.parse(value);
-                return now.minus(ago);
-            } catch (IllegalArgumentException notADuration) {
+            Duration ago = GoDurations.parse(value);
+            if (ago == null) {
                 throw new IllegalArgumentException(
                         "bad " + name + " \"" + value + "\": expected RFC3339 time or a duration such as 1h");
             }
+            return now.minus(ago);
         }
     }
 

@@ -4,7 +4,7 @@ import dev.agentsh.policy.Decision;
 import dev.agentsh.policy.engine.EnvFilter;
 import dev.agentsh.policy.engine.Redirect;
 import dev.agentsh.policy.engine.Verdict;
-import dev.agentsh.policy.load.YamlMap;
+import dev.agentsh.policy.load.GoDurations;
 import dev.agentsh.policy.model.CommandRule;
 import dev.agentsh.server.approvals.ApprovalManager;
 import dev.agentsh.server.events.CommandOutput;
@@ -68,7 +68,7 @@ public final class ExecService {
         }
         Duration timeout = null;
         if (request.timeout() != null && !request.timeout().isBlank()) {
-            timeout = YamlMap.parseDuration(request.timeout());
+            timeout = GoDurations.parse(request.timeout());
             if (timeout == null) {
                 throw new HttpError(400, "bad timeout \"" + request.timeout() + "\": expected a duration such as 30s or 5m");
             }

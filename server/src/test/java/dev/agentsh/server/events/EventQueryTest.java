@@ -78,22 +78,6 @@ class EventQueryTest {
     }
 
     @Test
-    void goDurationSyntax() {
-        assertThat(GoDuration.parse("2h45m30.5s")).isEqualTo(Duration.parse("PT2H45M30.5S"));
-        assertThat(GoDuration.parse(".5s")).isEqualTo(Duration.ofMillis(500));
-        assertThat(GoDuration.parse("1.s")).isEqualTo(Duration.ofSeconds(1));
-        assertThat(GoDuration.parse("-1m")).isEqualTo(Duration.ofMinutes(-1));
-        assertThat(GoDuration.parse("+3us")).isEqualTo(Duration.ofNanos(3_000));
-        assertThat(GoDuration.parse("7µs")).isEqualTo(Duration.ofNanos(7_000));
-        assertThat(GoDuration.parse("1ns")).isEqualTo(Duration.ofNanos(1));
-        for (String bad : List.of("", "1", "h", ".s", "1d", "1h 30m", "-", "1h-5m", "9999999999999999h")) {
-            assertThatThrownBy(() -> GoDuration.parse(bad)).as(bad)
-                    .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("invalid duration \"" + bad + "\"");
-        }
-    }
-
-    @Test
     void rejectsBadValuesNamingTheParameter() {
         assertRejected(Map.of("since", "x"), "bad since \"x\": expected RFC3339 time or a duration such as 1h");
         assertRejected(Map.of("until", "yesterday"),
