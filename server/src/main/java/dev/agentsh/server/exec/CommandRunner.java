@@ -85,7 +85,8 @@ public final class CommandRunner {
     private static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
     /** How long output is still read after the leader exits; see {@link #supervise}. */
     private static final Duration DRAIN_AFTER_EXIT = Duration.ofMillis(100);
-    private static final byte[] TIMED_OUT_NOTICE = "command timed out\n".getBytes(UTF_8);
+    /** Appended to stderr when the command timed out. */
+    static final String TIMED_OUT_NOTICE = "command timed out\n";
     private static final int READ_CHUNK = 16 * 1024;
 
     private final ProcessLauncher launcher;
@@ -168,7 +169,7 @@ public final class CommandRunner {
         closeQuietly(process.getErrorStream());
 
         if (timedOut) {
-            output.note(TIMED_OUT_NOTICE);
+            output.note(TIMED_OUT_NOTICE.getBytes(UTF_8));
         }
         int exitCode = timedOut ? EXIT_TIMED_OUT : process.exitValue();
         return output.result(exitCode, timedOut, null, process.pid(), elapsedMs(startNanos));

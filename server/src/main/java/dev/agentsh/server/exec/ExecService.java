@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class ExecService {
     public static final int INLINE_LIMIT = 1 << 20;
     /** Output kept for paging through {@code /output}, per stream: more than fits inline, so paging has something to page. */
     public static final int STORED_LIMIT = 16 << 20;
+    private static final byte[] TIMED_OUT_NOTICE = CommandRunner.TIMED_OUT_NOTICE.getBytes(StandardCharsets.UTF_8);
     private static final List<String> BASE_ENV = List.of("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TERM");
     private static final int SUMMARY_LIMIT = 25;
 
@@ -261,23 +263,41 @@ public final class ExecService {
         } else if (run != null && run.startError() != null) {
             error = new ExecResponse.Error("E_COMMAND_FAILED", run.startError(), null, null, null);
         }
-        // A timeout sets both truncated flags (as the original does) without cutting anything; page only what was cut.
-        boolean stdoutMore = stdoutTotal > INLINE_LIMIT;
-        boolean stderrMore = stderrTotal > INLINE_LIMIT;
+        // A timeout sets both truncated flags (as the original does) without cutting anything. Pagination is offered
+        // only where the store holds more than the response shows, so that the suggested command has a page to show.
+        byte[] stdoutShown = shown(stdout, false);
+        byte[] stderrShown = shown(stderr, timedOut);
+        stdoutCut |= stdoutShown.length < stdoutTotal;
+        stderrCut |= stderrShown.length < stderrTotal;
+        boolean stdoutMore = stdout.length > stdoutShown.length;
+        boolean stderrMore = stderr.length > stderrShown.length;
         ExecResponse.Pagination pagination = stdoutMore || stderrMore
                 ? new ExecResponse.Pagination(0, INLINE_LIMIT, true, "agentsh output " + session.id() + " " + commandId
                         + " --stream " + (stdoutMore ? "stdout" : "stderr") + " --offset " + INLINE_LIMIT + " --limit " + INLINE_LIMIT)
                 : null;
-        ExecResponse.Result result = new ExecResponse.Result(exitCode, inline(stdout), inline(stderr),
-                stdoutCut || stdoutMore ? true : null, stderrCut || stderrMore ? true : null,
-                stdoutCut || stdoutMore ? stdoutTotal : null, stderrCut || stderrMore ? stderrTotal : null, durationMs, error, pagination);
+        ExecResponse.Result result = new ExecResponse.Result(exitCode, new String(stdoutShown, StandardCharsets.UTF_8),
+                new String(stderrShown, StandardCharsets.UTF_8), stdoutCut ? true : null, stderrCut ? true : null,
+                stdoutCut ? stdoutTotal : null, stderrCut ? stderrTotal : null, durationMs, error, pagination);
         ExecResponse.Events collected = collectEvents(commandId, executed.includeEvents());
         return new Outcome(200, new ExecResponse(commandId, session.id(), start.toString(), executed, result, collected,
                 guidance(exitCode, timedOut, collected, substitutions)));
     }
 
-    private static String inline(byte[] output) {
-        return new String(output, 0, Math.min(output.length, INLINE_LIMIT), StandardCharsets.UTF_8);
+    /**
+     * The part of a captured stream the response carries: the first {@link #INLINE_LIMIT} bytes, plus the
+     * runner's timeout notice when it was cut off with the rest (the notice is the one line that says why).
+     */
+    private static byte[] shown(byte[] captured, boolean timedOut) {
+        if (captured.length <= INLINE_LIMIT) {
+            return captured;
+        }
+        byte[] head = Arrays.copyOf(captured, INLINE_LIMIT);
+        if (!timedOut) {
+            return head;
+        }
+        byte[] withNotice = Arrays.copyOf(head, INLINE_LIMIT + TIMED_OUT_NOTICE.length);
+        System.arraycopy(TIMED_OUT_NOTICE, 0, withNotice, INLINE_LIMIT, TIMED_OUT_NOTICE.length);
+        return withNotice;
     }
 
     private static ExecResponse.Guidance guidance(int exitCode, boolean timedOut, ExecResponse.Events events,
