@@ -92,8 +92,6 @@ public final class AgentshServer implements AutoCloseable {
             ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
             long every = Math.max(1, config.sessions().cleanupInterval().toMillis());
             reaper.scheduleWithFixedDelay(() -> sessions.expire(Instant.now()), every, every, TimeUnit.MILLISECONDS);
-            log.println("agentsh server listening on " + http.address().getHostString() + ":" + http.address().getPort()
-                    + (unixSocket == null ? "" : " and " + unixSocket.path()));
             return new AgentshServer(events, http, unixSocket, reaper);
         } catch (IOException | PolicyException | RuntimeException e) {
             events.close();
@@ -154,8 +152,9 @@ public final class AgentshServer implements AutoCloseable {
                 .field("target", r.target()).field("rule", r.rule()).field("message", r.message());
     }
 
-    public InetSocketAddress address() {
-        return http.address();
+    /** Where the server listens, e.g. {@code 127.0.0.1:18080 and /run/agentsh.sock}. */
+    public String listening() {
+        return http.address().getHostString() + ":" + http.address().getPort() + (unixSocket == null ? "" : " and " + unixSocket.path());
     }
 
     @Override
