@@ -129,9 +129,7 @@ public final class HttpApi {
     }
 
     static void send(HttpExchange exchange, Response r) throws IOException {
-        if (r.text() != null) {
-            sendText(exchange, r.status(), r.text());
-        } else if (r.json() != null) {
+        if (r.json() != null) {
             sendJson(exchange, r.status(), r.json());
         } else {
             exchange.sendResponseHeaders(r.status(), -1);

@@ -2,6 +2,7 @@ package dev.agentsh.server.http;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.agentsh.policy.engine.PolicyEngine;
 import dev.agentsh.policy.engine.Redirect;
 import dev.agentsh.policy.engine.Verdict;
@@ -199,7 +200,8 @@ public final class Routes {
 
     private Response query(EventQuery q) {
         var found = events.query(q);
-        return Response.ok(found.isEmpty() ? null : found);
+        // The original answers an empty result with JSON null, and clients test for it.
+        return Response.ok(found.isEmpty() ? NullNode.getInstance() : found);
     }
 
     private Response output(Request r) {
