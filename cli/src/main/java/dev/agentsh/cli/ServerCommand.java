@@ -1,6 +1,7 @@
 package dev.agentsh.cli;
 
 import dev.agentsh.server.AgentshServer;
+import dev.agentsh.server.ServerLog;
 import dev.agentsh.server.config.ServerConfig;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -26,7 +27,7 @@ final class ServerCommand implements Callable<Integer> {
     Path config;
 
     /** Where the server's own messages go (logging.output); audit events are separate. */
-    private static PrintStream log(ServerConfig.Logging logging) throws IOException {
+    private static PrintStream logStream(ServerConfig.Logging logging) throws IOException {
         return switch (logging.output()) {
             case STDOUT -> System.out;
             case STDERR -> System.err;
@@ -41,8 +42,8 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerConfig cfg = config != null ? ServerConfig.load(config) : ServerConfig.discover(System.getenv());
-        PrintStream log = log(cfg.logging());
-        log.println("agentsh: config " + (cfg.source() == null ? "built-in defaults" : cfg.source()) + ", data in " + cfg.dataDir());
+        ServerLog log = new ServerLog(logStream(cfg.logging()), cfg.logging().level(), cfg.logging().format());
+        log.info("config " + (cfg.source() == null ? "built-in defaults" : cfg.source()) + ", data in " + cfg.dataDir());
         AgentshServer server;
         try {
             server = AgentshServer.start(cfg, log);
@@ -59,7 +60,7 @@ final class ServerCommand implements Callable<Integer> {
             try {
                 server.close();
             } catch (IOException e) {
-                System.err.println("agentsh: closing the event log failed: " + e.getMessage());
+                log.error("closing the event log failed: " + e.getMessage());
             }
             stopped.countDown();
         }));

@@ -25,7 +25,6 @@ import dev.agentsh.server.session.Session;
 import dev.agentsh.server.session.SessionManager;
 import dev.agentsh.server.session.SessionSettings;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,13 +49,13 @@ public final class AgentshServer implements AutoCloseable {
         this.reaper = reaper;
     }
 
-    public static AgentshServer start(ServerConfig config, PrintStream log) throws IOException, PolicyException {
+    public static AgentshServer start(ServerConfig config, ServerLog log) throws IOException, PolicyException {
         for (String warning : config.warnings()) {
-            log.println("agentsh: config: " + warning);
+            log.warn("config: " + warning);
         }
         // Say plainly what this build does not enforce yet, rather than let a config suggest it does.
         if (config.sandbox().seccomp().execve().enabled()) {
-            log.println("agentsh: sandbox.seccomp.execve is enabled in the config, but execve interception is not implemented"
+            log.warn("sandbox.seccomp.execve is enabled in the config, but execve interception is not implemented"
                     + " yet: only the command pre-check (including sh -c analysis) is enforced");
         }
 
@@ -87,7 +86,7 @@ public final class AgentshServer implements AutoCloseable {
             UnixSocketFront unixSocket = null;
             if (config.server().unixSocket().enabled()) {
                 var socket = config.server().unixSocket();
-                unixSocket = UnixSocketFront.start(socket.path(), socket.permissions(), http.address());
+                unixSocket = UnixSocketFront.start(socket.path(), socket.permissions(), http.address(), log::warn);
             }
             ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
             long every = Math.max(1, config.sessions().cleanupInterval().toMillis());

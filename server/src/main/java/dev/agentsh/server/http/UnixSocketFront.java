@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The API on a unix socket. The JDK's HTTP server only listens on TCP, so each connection to the
@@ -21,16 +22,19 @@ public final class UnixSocketFront implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel server;
     private final InetSocketAddress target;
+    private final Consumer<String> warn;
     private volatile boolean open = true;
 
-    private UnixSocketFront(Path path, ServerSocketChannel server, InetSocketAddress target) {
+    private UnixSocketFront(Path path, ServerSocketChannel server, InetSocketAddress target, Consumer<String> warn) {
         this.path = path;
         this.server = server;
         this.target = target;
+        this.warn = warn;
     }
 
     /** Binds {@code path} (replacing a stale socket file) with {@code permissions}, relaying to {@code target}. */
-    public static UnixSocketFront start(Path path, Set<PosixFilePermission> permissions, InetSocketAddress target) throws IOException {
+    public static UnixSocketFront start(Path path, Set<PosixFilePermission> permissions, InetSocketAddress target,
+                                        Consumer<String> warn) throws IOException {
         Files.createDirectories(path.toAbsolutePath().getParent());
         if (Files.exists(path)) {
             if (isLive(path)) {
@@ -41,7 +45,7 @@ public final class UnixSocketFront implements AutoCloseable {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
         Files.setPosixFilePermissions(path, permissions);
-        UnixSocketFront front = new UnixSocketFront(path, server, target);
+        UnixSocketFront front = new UnixSocketFront(path, server, target, warn);
         Thread.ofVirtual().name("unix-socket-accept").start(front::acceptLoop);
         return front;
     }
@@ -66,7 +70,7 @@ public final class UnixSocketFront implements AutoCloseable {
                 Thread.ofVirtual().start(() -> relay(client));
             } catch (IOException e) {
                 if (open) {
-                    System.err.println("agentsh: unix socket " + path + ": " + e.getMessage());
+                    warn.accept("unix socket " + path + " stopped accepting: " + e.getMessage());
                 }
                 return;
             }

@@ -31,10 +31,10 @@ class UnixSocketFrontTest {
         });
         http.start();
         Path socket = dir.resolve("run/agentsh.sock");
-        try (UnixSocketFront front = UnixSocketFront.start(socket, PosixFilePermissions.fromString("rw-rw----"), http.getAddress())) {
+        try (UnixSocketFront front = UnixSocketFront.start(socket, PosixFilePermissions.fromString("rw-rw----"), http.getAddress(), w -> { })) {
             assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
             assertThat(get(socket)).startsWith("HTTP/1.1 200").endsWith("ok\n");
-            assertThatThrownBy(() -> UnixSocketFront.start(socket, PosixFilePermissions.fromString("rw-------"), http.getAddress()))
+            assertThatThrownBy(() -> UnixSocketFront.start(socket, PosixFilePermissions.fromString("rw-------"), http.getAddress(), w -> { }))
                     .isInstanceOf(IOException.class).hasMessageContaining("in use by another agentsh server");
         } finally {
             http.stop(0);
