@@ -48,7 +48,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec, "a command");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

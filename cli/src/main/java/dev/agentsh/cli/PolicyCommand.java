@@ -65,7 +65,7 @@ public final class PolicyCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: " + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec, "a subcommand");
     }
 
     PolicyStore store() {
@@ -250,7 +250,7 @@ public final class PolicyCommand implements Runnable {
 
         @Override
         public void run() {
-            throw new CommandLine.ParameterException(spec.commandLine(), "a subject is required: " + String.join(", ", spec.subcommands().keySet()));
+            throw MissingSubcommand.of(spec, "a subject");
         }
 
         int check(Check check, CommandLine cl) throws PolicyException, IOException {

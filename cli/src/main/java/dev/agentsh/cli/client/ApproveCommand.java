@@ -1,6 +1,7 @@
 package dev.agentsh.cli.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentsh.cli.MissingSubcommand;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -21,7 +22,7 @@ public final class ApproveCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: " + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec, "a subcommand");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Print pending approval requests as a JSON array.")

@@ -2,6 +2,7 @@ package dev.agentsh.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentsh.cli.MissingSubcommand;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -22,7 +23,7 @@ public final class DebugCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: " + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec, "a subcommand");
     }
 
     @Command(name = "policy-test", mixinStandardHelpOptions = true,

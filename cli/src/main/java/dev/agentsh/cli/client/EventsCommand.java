@@ -1,5 +1,6 @@
 package dev.agentsh.cli.client;
 
+import dev.agentsh.cli.MissingSubcommand;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class EventsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: " + String.join(", ", spec.subcommands().keySet()));
+        throw MissingSubcommand.of(spec, "a subcommand");
     }
 
     @Command(name = "query", mixinStandardHelpOptions = true,
