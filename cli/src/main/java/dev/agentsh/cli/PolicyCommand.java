@@ -90,10 +90,8 @@ public final class PolicyCommand implements Runnable {
 
     /** Explicit values first, then the project detected from the current directory, then the environment. */
     static Function<String, String> variables(Map<String, String> explicit) {
-        ProjectRoots roots = ProjectRoots.detect(Path.of(""), ProjectRoots.DEFAULT_MARKERS);
-        Map<String, String> detected = Map.of("PROJECT_ROOT", roots.projectRoot().toString(), "GIT_ROOT", roots.gitRoot().toString());
-        return name -> explicit.containsKey(name) ? explicit.get(name)
-                : detected.containsKey(name) ? detected.get(name) : System.getenv(name);
+        Function<String, String> host = ProjectRoots.detect(Path.of(""), ProjectRoots.DEFAULT_MARKERS).variables(null);
+        return name -> explicit.containsKey(name) ? explicit.get(name) : host.apply(name);
     }
 
     static PolicyEngine compile(Policy policy, Map<String, String> vars, boolean approvals) throws PolicyException {

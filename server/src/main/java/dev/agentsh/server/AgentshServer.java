@@ -30,7 +30,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,12 +101,11 @@ public final class AgentshServer implements AutoCloseable {
     private static PolicyEngine globalEngine(ServerConfig config, PolicyStore store, ShellcOptions shellc, String path)
             throws PolicyException {
         ProjectRoots roots = ProjectRoots.detect(Path.of(""), config.policies().projectMarkers());
-        Map<String, String> vars = Map.of("PROJECT_ROOT", roots.projectRoot().toString(), "GIT_ROOT", roots.gitRoot().toString());
         // AGENTSH_POLICY_NAME picks the global policy only among policies.allowed (as the original).
         String name = PolicyStore.select(System.getenv("AGENTSH_POLICY_NAME"), config.policies().defaultPolicy(),
                 config.policies().allowed());
         return PolicyEngine.compile(store.byName(name).load(),
-                new EngineOptions(n -> vars.containsKey(n) ? vars.get(n) : System.getenv(n),
+                new EngineOptions(roots.variables(null),
                         new HostExecutables(path, Path.of("").toAbsolutePath()), config.approvals().enabled(), shellc));
     }
 

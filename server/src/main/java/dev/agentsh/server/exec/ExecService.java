@@ -319,8 +319,7 @@ public final class ExecService {
 
     /** The events of one command, sorted into the four lists, then filtered by include_events (counts are kept). */
     private ExecResponse.Events collectEvents(String commandId, String include) {
-        List<Event> all = events.query(new EventQuery(null, commandId, List.of(), null, null, null, null, null, null,
-                EventQuery.MAX_LIMIT, 0, true));
+        List<Event> all = events.query(EventQuery.all().withCommandId(commandId).withLimit(EventQuery.MAX_LIMIT).withAscending(true));
         List<Object> files = new ArrayList<>();
         List<Object> network = new ArrayList<>();
         List<Object> blocked = new ArrayList<>();

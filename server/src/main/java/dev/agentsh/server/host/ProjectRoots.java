@@ -3,6 +3,7 @@ package dev.agentsh.server.host;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The project a directory belongs to, for {@code ${PROJECT_ROOT}} and {@code ${GIT_ROOT}} in
@@ -14,6 +15,19 @@ import java.util.List;
  */
 public record ProjectRoots(Path projectRoot, Path gitRoot) {
     public static final List<String> DEFAULT_MARKERS = List.of("go.mod", "package.json", "Cargo.toml", "pyproject.toml", "pom.xml");
+
+    /**
+     * Values for policy variables: {@code PROJECT_ROOT} and {@code GIT_ROOT} from these roots,
+     * {@code HOME} from {@code home} when given, everything else from the environment.
+     */
+    public Function<String, String> variables(String home) {
+        return name -> switch (name) {
+            case "PROJECT_ROOT" -> projectRoot.toString();
+            case "GIT_ROOT" -> gitRoot.toString();
+            case "HOME" -> home != null ? home : System.getenv(name);
+            default -> System.getenv(name);
+        };
+    }
 
     public static ProjectRoots detect(Path start, List<String> markers) {
         Path from = start.toAbsolutePath().normalize();

@@ -94,9 +94,7 @@ public final class SessionManager {
         try {
             PolicyStore.Source source = settings.policies().byName(policyName);
             Policy policy = source.load();
-            Map<String, String> vars = Map.of("PROJECT_ROOT", roots.projectRoot().toString(), "GIT_ROOT", roots.gitRoot().toString(),
-                    "HOME", home == null ? "" : home);
-            EngineOptions options = new EngineOptions(name -> vars.containsKey(name) ? vars.get(name) : System.getenv(name),
+            EngineOptions options = new EngineOptions(roots.variables(home),
                     new HostExecutables(settings.serverPath(), workspace), settings.approvalsEnforced(), settings.shellc());
             return PolicyEngine.compile(policy, options);
         } catch (PolicyException e) {
