@@ -13,7 +13,10 @@ import dev.agentsh.server.events.Event;
 import dev.agentsh.server.events.EventLog;
 import dev.agentsh.server.exec.CommandRunner;
 import dev.agentsh.server.exec.ExecService;
-import dev.agentsh.server.exec.SetsidLauncher;
+import dev.agentsh.server.exec.LauncherBinary;
+import dev.agentsh.server.exec.NativeLauncher;
+import dev.agentsh.server.exec.ProcessLauncher;
+import dev.agentsh.server.exec.WorkspaceMounts;
 import dev.agentsh.server.host.HostExecutables;
 import dev.agentsh.server.host.ProjectRoots;
 import dev.agentsh.server.http.ApiKey;
@@ -72,8 +75,17 @@ public final class AgentshServer implements AutoCloseable {
                     config.sessions().realPaths(), store, config.policies().defaultPolicy(), config.policies().allowed(),
                     config.policies().detectProjectRoot(), config.policies().projectMarkers(), config.approvals().enabled(), shellc,
                     System.getenv("HOME"), path), sessionEvents(events));
-            CommandRunner runner = new CommandRunner(new SetsidLauncher(), ExecService.STORED_LIMIT);
-            ExecService exec = new ExecService(events, runner, approvals, config.approvals().timeout(), config.sandbox().envInject(), System.getenv());
+            ProcessLauncher launcher = new NativeLauncher(LauncherBinary.install());
+            WorkspaceMounts.Support mounts = WorkspaceMounts.probe(launcher, config.dataDir());
+            if (mounts.available()) {
+                log.info("workspace: each command sees its session's workspace bound at /workspace (mount namespace)");
+            } else {
+                log.warn("workspace: /workspace is a naming layer only (paths the server is given are translated, but"
+                        + " a command opening /workspace/... itself finds nothing there): " + mounts.reason());
+            }
+            CommandRunner runner = new CommandRunner(launcher, ExecService.STORED_LIMIT);
+            ExecService exec = new ExecService(events, runner, approvals, config.approvals().timeout(), config.sandbox().envInject(),
+                    System.getenv(), mounts.available());
             Routes routes = new Routes(sessions, exec, runner, events, approvals, config.approvals().enabled(), global);
             var addr = config.server().http().addr();
             List<ApiKey> keys = config.auth().keys().stream()

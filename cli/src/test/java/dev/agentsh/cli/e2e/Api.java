@@ -68,8 +68,19 @@ final class Api {
 
     /** Creates a session and returns its id, failing the test on anything but 201. */
     String createSession(Path workspace, String policy) {
-        Map<String, Object> body = policy == null ? Map.of("workspace", workspace.toString())
-                : Map.of("workspace", workspace.toString(), "policy", policy);
+        return createSession(workspace, policy, false);
+    }
+
+    /** As {@link #createSession(Path, String)}, optionally with real paths (no /workspace). */
+    String createSession(Path workspace, String policy, boolean realPaths) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("workspace", workspace.toString());
+        if (policy != null) {
+            body.put("policy", policy);
+        }
+        if (realPaths) {
+            body.put("real_paths", true);
+        }
         Reply reply = post("/api/v1/sessions", body);
         if (reply.status() != 201) {
             throw new AssertionError("session create failed: " + reply);

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,8 @@ class SessionE2ETest {
         }
     }
 
+    private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
     @Test
     void cdAndExportPersistAcrossCommands() throws Exception {
         Path workspace = Files.createDirectories(dir.resolve("state-ws/sub")).getParent();
@@ -56,9 +59,30 @@ class SessionE2ETest {
 
         assertThat(cd.exit()).as(cd.toString()).isZero();
         assertThat(pwd.out()).isEqualTo("/workspace/sub\n");
-        assertThat(realCwd.out()).as("the child runs in the real directory").isEqualTo(workspace.toRealPath().resolve("sub") + "\n");
+        assertThat(realCwd.out()).as("the child runs in the workspace, bound at /workspace when the server may")
+                .isEqualTo((ROOT ? "/workspace/sub" : workspace.toRealPath().resolve("sub").toString()) + "\n");
         assertThat(export.exit()).as(export.toString()).isZero();
         assertThat(echo.out()).isEqualTo("bar\n");
+    }
+
+    @Test
+    void commandsAndTheirChildrenFindTheWorkspaceAtSlashWorkspace() throws Exception {
+        if (!ROOT) {
+            System.err.println("SKIPPED: the server binds /workspace only when it runs as root");
+        }
+        Assumptions.assumeTrue(ROOT, "the server binds /workspace only when it runs as root");
+        Path workspace = Files.createDirectories(dir.resolve("bound-ws"));
+        Files.writeString(workspace.resolve("data.txt"), "inside\n");
+        String session = api.createSession(workspace, "e2e");
+
+        CliRun.Result nested = cli.run("exec", session, "--", "sh", "-c", "sh -c 'cat /workspace/data.txt' > /workspace/copy.txt; :");
+        assertThat(nested.exit()).as(nested.toString()).isZero();
+        assertThat(workspace.resolve("copy.txt")).hasContent("inside");
+        assertThat(Path.of("/workspace/copy.txt")).as("the host's /workspace stays empty").doesNotExist();
+
+        String realPaths = api.createSession(workspace, "e2e", true);
+        CliRun.Result hostView = cli.run("exec", realPaths, "--", "sh", "-c", "pwd -P; test -e /workspace/data.txt || echo unbound");
+        assertThat(hostView.out()).as("real paths: no bind").isEqualTo(workspace.toRealPath() + "\nunbound\n");
     }
 
     @Test

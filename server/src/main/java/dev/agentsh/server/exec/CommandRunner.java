@@ -16,6 +16,7 @@ import java.util.function.LongConsumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ObjIntConsumer;
 
 /**
@@ -44,12 +45,15 @@ public final class CommandRunner {
      * One command to run.
      *
      * @param env      the command's entire environment; nothing is inherited from the server
+     * @param workspace where the command sees the session's workspace, see {@link ProcessLauncher.Launch}; may be
+     *                 {@code null}
      * @param stdin    bytes to write to the command's stdin, which is then closed; {@code null} closes it at once
      * @param timeout  how long the command may run before its group is terminated; {@code null} for no limit
      * @param listener receives output as it arrives; may be {@code null}
      */
-    public record Request(List<String> argv, Map<String, String> env, Path workingDir, byte[] stdin,
-                          Duration timeout, OutputListener listener) {
+    public record Request(List<String> argv, Map<String, String> env, Path workingDir,
+                          ProcessLauncher.WorkspaceBind workspace, byte[] stdin, Duration timeout,
+                          OutputListener listener) {
         public Request {
             argv = List.copyOf(argv);
             env = Map.copyOf(env);
@@ -88,6 +92,8 @@ public final class CommandRunner {
     /** Appended to stderr when the command timed out. */
     static final String TIMED_OUT_NOTICE = "command timed out\n";
     private static final int READ_CHUNK = 16 * 1024;
+    /** How often the terminal reader looks up from a quiet terminal to see whether it should stop. */
+    private static final int TERMINAL_POLL_MILLIS = 50;
 
     private final ProcessLauncher launcher;
     private final int captureLimitBytes;
@@ -113,11 +119,34 @@ public final class CommandRunner {
 
     /** As {@link #run(Request)}; {@code started} learns the leader's pid as soon as it runs, so it can be killed. */
     public Result run(Request request, LongConsumer started) {
+        return start(request, null, started, (process, output, startNanos) ->
+                supervise(process, request.stdin(), request.timeout(), output, startNanos));
+    }
+
+    /**
+     * As {@link #run(Request, LongConsumer)}, but the command's stdin, stdout and stderr are the terminal side of
+     * {@code pty}: whatever the command writes there is reported as stdout (captured and passed to the listener),
+     * and its input is whatever the caller writes to the {@code pty} meanwhile. {@code request.stdin()} must be null.
+     */
+    public Result runOnTerminal(Request request, Pty pty, LongConsumer started) {
+        if (request.stdin() != null) {
+            throw new IllegalArgumentException("a command on a terminal reads its input from the terminal");
+        }
+        return start(request, pty.terminal(), started, (process, output, startNanos) ->
+                superviseOnTerminal(process, pty, request.timeout(), output, startNanos));
+    }
+
+    private interface Supervision {
+        Result supervise(Process process, Output output, long startNanos);
+    }
+
+    private Result start(Request request, Path terminal, LongConsumer started, Supervision supervision) {
         long startNanos = System.nanoTime();
         Output output = new Output(captureLimitBytes, request.listener());
         Process process;
         try {
-            process = launcher.start(request.argv(), request.env(), request.workingDir());
+            process = launcher.start(new ProcessLauncher.Launch(request.argv(), request.env(), request.workingDir(),
+                    request.workspace(), terminal));
         } catch (IOException e) {
             String reason = Objects.requireNonNullElse(e.getMessage(), e.toString());
             output.note((reason + "\n").getBytes(UTF_8));
@@ -127,7 +156,7 @@ public final class CommandRunner {
         running.put(pid, process);
         started.accept(pid);
         try {
-            return supervise(process, request.stdin(), request.timeout(), output, startNanos);
+            return supervision.supervise(process, output, startNanos);
         } finally {
             running.remove(pid);
         }
@@ -168,6 +197,50 @@ public final class CommandRunner {
         closeQuietly(process.getInputStream());
         closeQuietly(process.getErrorStream());
 
+        if (timedOut) {
+            output.note(TIMED_OUT_NOTICE.getBytes(UTF_8));
+        }
+        int exitCode = timedOut ? EXIT_TIMED_OUT : process.exitValue();
+        return output.result(exitCode, timedOut, null, process.pid(), elapsedMs(startNanos));
+    }
+
+    private static Result superviseOnTerminal(Process process, Pty pty, Duration timeout, Output output, long startNanos) {
+        // A platform thread: the read is a native call that may block for as long as the terminal is quiet.
+        CountDownLatch drained = new CountDownLatch(1);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread.ofPlatform().daemon().name("command-" + process.pid() + "-terminal").start(() -> {
+            byte[] buffer = new byte[READ_CHUNK];
+            try {
+                int n;
+                while (!stop.get() && (n = pty.read(buffer, TERMINAL_POLL_MILLIS)) >= 0) {
+                    if (n > 0) {
+                        output.stdout(buffer, n);
+                    }
+                }
+            } catch (IOException e) {
+                // The terminal failed under us; what was read so far is all there is.
+            } finally {
+                drained.countDown();
+            }
+        });
+        boolean timedOut = awaitLeader(process, timeout);
+        // As with pipes, a background process may keep the terminal open: read only a short while after the exit.
+        awaitDrain(drained);
+        stop.set(true);
+        // The reader must be gone before the caller closes the pty, or it could read a recycled descriptor. It stops
+        // within one poll interval, so this wait is short even when the caller is being interrupted.
+        boolean interrupted = Thread.interrupted();
+        while (drained.getCount() > 0) {
+            try {
+                drained.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        output.seal();
         if (timedOut) {
             output.note(TIMED_OUT_NOTICE.getBytes(UTF_8));
         }

@@ -49,19 +49,23 @@ public final class ExecService {
     private final Duration approvalTimeout;
     private final Map<String, String> envInject;
     private final Map<String, String> hostEnv;
+    private final boolean bindWorkspace;
 
     /**
      * @param envInject the server's {@code sandbox.env_inject} (a policy's own env_inject wins per key)
      * @param hostEnv the server's environment, from which the child's minimal base is taken
+     * @param bindWorkspace whether commands of sessions without real paths get their workspace bound at
+     *                  {@code /workspace} (see {@link WorkspaceMounts})
      */
     public ExecService(EventLog events, CommandRunner runner, ApprovalManager approvals, Duration approvalTimeout,
-                       Map<String, String> envInject, Map<String, String> hostEnv) {
+                       Map<String, String> envInject, Map<String, String> hostEnv, boolean bindWorkspace) {
         this.events = events;
         this.runner = runner;
         this.approvals = approvals;
         this.approvalTimeout = approvalTimeout;
         this.envInject = envInject;
         this.hostEnv = hostEnv;
+        this.bindWorkspace = bindWorkspace;
     }
 
     public Outcome exec(Session session, ExecRequest request, CommandRunner.OutputListener stream) throws InterruptedException {
@@ -151,7 +155,9 @@ public final class ExecService {
         events.record(Event.builder("command_started", session.id()).commandId(commandId)
                 .field("command", argv.getFirst()).field("args", argv.subList(1, argv.size())).build());
         byte[] stdin = request.stdin() == null ? null : request.stdin().getBytes(StandardCharsets.UTF_8);
-        CommandRunner.Result result = runner.run(new CommandRunner.Request(argv, env.env(), workingDir, stdin,
+        ProcessLauncher.WorkspaceBind bind = bindWorkspace && !session.realPaths()
+                ? new ProcessLauncher.WorkspaceBind(session.workspace(), cwd) : null;
+        CommandRunner.Result result = runner.run(new CommandRunner.Request(argv, env.env(), workingDir, bind, stdin,
                 effectiveTimeout(session, timeout), stream), pid -> session.setCurrent(new Session.RunningCommand(commandId, pid)));
         return finished(session, executed, commandId, start, result.exitCode(), result.stdout(), result.stderr(), result, substitutions,
                 result.timedOut());

@@ -4,22 +4,53 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Starts a command as the leader of a new session (setsid), so its whole process tree is one process group.
+ * The single seam through which every session command is started.
  *
- * <p>This is the single seam through which every session command is launched: the exec boundary (a small C
- * launcher that applies no_new_privs, Landlock and seccomp before exec) will replace the implementation without
- * touching {@link CommandRunner}. Every implementation must guarantee that the returned {@link Process}'s pid is
- * also the process group id of the command, because kills are sent to {@code -pid}.
+ * <p>Every implementation must guarantee that the returned {@link Process}'s pid is also the process group id of
+ * the command, because kills are sent to {@code -pid}.
  */
 public interface ProcessLauncher {
 
     /**
-     * Starts {@code argv} with exactly {@code env} as its environment, in {@code workingDir}.
+     * One command to start.
+     *
+     * @param env        the command's entire environment; nothing is inherited from the server
+     * @param workingDir the host directory the command starts in
+     * @param workspace  where to show the session's workspace at {@code /workspace}, or {@code null} to leave the
+     *                   file system view as the server's
+     * @param terminal   a terminal device to use as stdin, stdout, stderr and controlling terminal, or {@code null}
+     *                   for pipes
+     */
+    record Launch(List<String> argv, Map<String, String> env, Path workingDir, WorkspaceBind workspace,
+                  Path terminal) {
+        public Launch {
+            argv = List.copyOf(argv);
+            env = Map.copyOf(env);
+            Objects.requireNonNull(workingDir, "workingDir");
+        }
+    }
+
+    /**
+     * The session's workspace bound at {@code /workspace} in a mount namespace of the command's own.
+     *
+     * @param hostDir the workspace on the host
+     * @param cwd     the command's working directory as seen inside, under {@code /workspace}
+     */
+    record WorkspaceBind(Path hostDir, String cwd) {
+        public WorkspaceBind {
+            Objects.requireNonNull(hostDir, "hostDir");
+            Objects.requireNonNull(cwd, "cwd");
+        }
+    }
+
+    /**
+     * Starts the command.
      *
      * @throws IOException if the command cannot be started; the message is the reason as a caller should see it,
      *                     e.g. {@code "no such file or directory: foo"}
      */
-    Process start(List<String> argv, Map<String, String> env, Path workingDir) throws IOException;
+    Process start(Launch launch) throws IOException;
 }

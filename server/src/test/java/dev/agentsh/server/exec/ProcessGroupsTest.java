@@ -20,7 +20,7 @@ class ProcessGroupsTest {
     Path dir;
 
     private Process start(String script) throws IOException {
-        return new SetsidLauncher().start(List.of("sh", "-c", script), ENV, dir);
+        return Launchers.start(List.of("sh", "-c", script), ENV, dir);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.agentsh.server.exec;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
@@ -7,52 +8,67 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The launcher used until the exec boundary has its own: {@link ProcessBuilder} running
- * {@code /usr/bin/setsid -- argv...}.
+ * Starts commands through {@code agentsh-launch}, the C program at the exec boundary (see {@code native/}), run by
+ * {@link ProcessBuilder}: the JVM forks and execs the launcher, which makes the command a session and group leader,
+ * binds the workspace and attaches the terminal as asked, and execs the command in place. The {@link Process}'s pid
+ * is therefore the command's pid, its session id and its process group id. The environment is exactly the given
+ * one; nothing is inherited from the server.
  *
- * <p>The JVM's child is never a process group leader, so util-linux {@code setsid} calls setsid(2) and execs
- * the command in place instead of forking: the {@link Process}'s pid is the command's pid, its session id and its
- * process group id. The environment is exactly the given one; nothing is inherited from the server.
- *
- * <p>Because setsid execs the command itself, a missing program would otherwise surface as setsid's own exit
- * status 127 plus a message on the command's stderr, indistinguishable from a program that exits 127. The program
- * is therefore resolved here first, the same way setsid's execvp(3) will (slash → relative to the working
- * directory, otherwise the {@code PATH} of {@code env}), so that start failures are reported as
+ * <p>Because the launcher execs the command itself, a missing program would otherwise surface as the launcher's
+ * exit status 127 plus a message on the command's stderr, indistinguishable from a program that exits 127. The
+ * program is therefore resolved here first, the same way the launcher's execvp(3) will (slash → relative to the
+ * working directory, otherwise the {@code PATH} of {@code env}), so that start failures are reported as
  * {@link IOException}s.
  */
-public final class SetsidLauncher implements ProcessLauncher {
+public final class NativeLauncher implements ProcessLauncher {
 
-    private static final String SETSID = "/usr/bin/setsid";
     /** What glibc's execvp searches when the environment has no PATH. */
     private static final String DEFAULT_PATH = "/bin:/usr/bin";
     private static final Duration LEADERSHIP_POLL = Duration.ofNanos(100_000);
     private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(5);
 
+    private final Path launcher;
+
+    /** @param launcher the {@code agentsh-launch} executable, see {@link LauncherBinary} */
+    public NativeLauncher(Path launcher) {
+        this.launcher = launcher;
+    }
+
     @Override
-    public Process start(List<String> argv, Map<String, String> env, Path workingDir) throws IOException {
+    public Process start(Launch launch) throws IOException {
+        List<String> argv = launch.argv();
         if (argv.isEmpty()) {
             throw new IOException("empty command");
         }
-        checkWorkingDir(workingDir);
-        checkProgram(argv.getFirst(), env.getOrDefault("PATH", DEFAULT_PATH), workingDir);
+        checkWorkingDir(launch.workingDir());
+        checkProgram(argv.getFirst(), launch.env().getOrDefault("PATH", DEFAULT_PATH), launch.workingDir());
 
-        List<String> command = new ArrayList<>(argv.size() + 2);
-        command.add(SETSID);
+        List<String> command = new ArrayList<>(argv.size() + 7);
+        command.add(launcher.toString());
+        if (launch.workspace() != null) {
+            command.addAll(List.of("--workspace", launch.workspace().hostDir().toString(),
+                    "--cwd", launch.workspace().cwd()));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workingDir().toFile());
+        if (launch.terminal() != null) {
+            command.add("--tty");
+            File terminal = launch.terminal().toFile();
+            builder.redirectInput(terminal).redirectOutput(ProcessBuilder.Redirect.appendTo(terminal))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(terminal));
+        }
         command.add("--");
         command.addAll(argv);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
         builder.environment().clear();
-        builder.environment().putAll(env);
+        builder.environment().putAll(launch.env());
         Process process = builder.start();
         awaitGroupLeadership(process);
         return process;
     }
 
     /**
-     * {@link ProcessBuilder#start()} returns once setsid has been exec'd, a moment before it calls setsid(2). A kill
+     * {@link ProcessBuilder#start()} returns once the launcher has been exec'd, a moment before it calls setsid(2). A kill
      * sent to {@code -pid} in between would find no such group and miss the command, so the process is returned
      * only once it leads its group (normally well under a millisecond later), or has already gone.
      */
