@@ -5,6 +5,8 @@ set -euo pipefail
 need=()
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v gcc >/dev/null 2>&1 || need+=(gcc)
+# The launcher (native/) is linked statically, which needs libc.a.
+[[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || need+=(libc6-dev)
 command -v jq >/dev/null 2>&1 || need+=(jq)        # the seed's SID=$(agentsh session create ... | jq -r .id)
 command -v curl >/dev/null 2>&1 || need+=(curl)    # end-to-end tests probe /health with it
 if ((${#need[@]})); then
