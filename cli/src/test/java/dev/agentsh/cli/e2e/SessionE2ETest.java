@@ -86,6 +86,22 @@ class SessionE2ETest {
     }
 
     @Test
+    void streamedExecShowsWhatAgentshAnswersItselfAsWellAsCommandOutput() {
+        String session = api.createSession(server.workspace(), "e2e");
+
+        CliRun.Result builtin = cli.run("exec", "--stream", session, "--", "pwd");
+        CliRun.Result badCwd = cli.run("exec", "--stream", session, "--json", "{\"command\":\"true\",\"working_dir\":\"/workspace/absent\"}");
+        CliRun.Result program = cli.run("exec", "--stream", session, "--", "sh", "-c", "echo out; echo err >&2; exit 4");
+
+        assertThat(builtin.out()).as(builtin.toString()).isEqualTo("/workspace\n");
+        assertThat(badCwd.exit()).isEqualTo(2);
+        assertThat(badCwd.err()).contains("working_dir does not exist: /workspace/absent");
+        assertThat(program.out()).isEqualTo("out\n");
+        assertThat(program.err()).isEqualTo("err\n");
+        assertThat(program.exit()).isEqualTo(4);
+    }
+
+    @Test
     void cdOutOfTheWorkspaceFailsClearly() {
         String session = api.createSession(server.workspace(), "e2e");
 

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongConsumer;
 
 /**
  * Runs one command for a session: the policy pre-check (with approvals and redirects), the
@@ -68,7 +69,32 @@ public final class ExecService {
         this.bindWorkspace = bindWorkspace;
     }
 
+    /** Runs the command with pipes; {@code stream}, if not null, receives its output as it arrives. */
     public Outcome exec(Session session, ExecRequest request, CommandRunner.OutputListener stream) throws InterruptedException {
+        return exec(session, request, stream, runner::run);
+    }
+
+    /**
+     * Runs the command on the terminal side of {@code pty}, with the same pre-check, approvals, redirects,
+     * environment and events as {@link #exec(Session, ExecRequest, CommandRunner.OutputListener)}. What the command
+     * writes to the terminal goes to {@code screen} (and is stored as its stdout); the caller types into the
+     * {@code pty} meanwhile. The request's {@code stdin} must be empty: input comes from the terminal.
+     */
+    public Outcome execOnTerminal(Session session, ExecRequest request, Pty pty, CommandRunner.OutputListener screen)
+            throws InterruptedException {
+        if (request.stdin() != null && !request.stdin().isEmpty()) {
+            throw new HttpError(400, "stdin cannot be given to a command on a terminal: type it instead");
+        }
+        return exec(session, request, screen, (run, started) -> runner.runOnTerminal(run, pty, started));
+    }
+
+    /** How a command that passed the checks is run: with pipes or on a terminal. */
+    private interface Execution {
+        CommandRunner.Result run(CommandRunner.Request request, LongConsumer started);
+    }
+
+    private Outcome exec(Session session, ExecRequest request, CommandRunner.OutputListener stream, Execution execution)
+            throws InterruptedException {
         if (request.command() == null || request.command().isBlank()) {
             throw new HttpError(400, "command is required");
         }
@@ -83,14 +109,14 @@ public final class ExecService {
         Instant start = Instant.now();
         session.acquire();
         try {
-            return run(session, request, commandId, start, timeout, stream);
+            return run(session, request, commandId, start, timeout, stream, execution);
         } finally {
             session.release();
         }
     }
 
     private Outcome run(Session session, ExecRequest request, String commandId, Instant start, Duration timeout,
-                        CommandRunner.OutputListener stream) throws InterruptedException {
+                        CommandRunner.OutputListener stream, Execution execution) throws InterruptedException {
         List<String> argv = new ArrayList<>();
         argv.add(request.command());
         argv.addAll(request.argsOrEmpty());
@@ -101,7 +127,7 @@ public final class ExecService {
                     .policy(Event.Policy.of("allow", "allow", "builtin").withMessage(request.command() + " is an agentsh builtin"))
                     .effectiveAction("allowed").field("command", request.command()).field("args", request.argsOrEmpty()).build());
             Builtins.Outcome b = Builtins.run(session, request.command(), request.argsOrEmpty());
-            return finished(session, request, commandId, start, b.exitCode(), b.stdout().getBytes(StandardCharsets.UTF_8),
+            return answered(stream, session, request, commandId, start, b.exitCode(), b.stdout().getBytes(StandardCharsets.UTF_8),
                     b.stderr().getBytes(StandardCharsets.UTF_8), null, List.of(), false);
         }
         Verdict verdict = session.engine().checkCommand(argv);
@@ -142,14 +168,14 @@ public final class ExecService {
         }
         EnvFilter.Built env = environment(session, verdict, request, redirectEnv);
         if (env.error() != null) {
-            return finished(session, executed, commandId, start, 2, new byte[0], (env.error() + "\n").getBytes(StandardCharsets.UTF_8),
+            return answered(stream, session, executed, commandId, start, 2, new byte[0], (env.error() + "\n").getBytes(StandardCharsets.UTF_8),
                     null, substitutions, false);
         }
         String cwd = request.workingDir() == null || request.workingDir().isBlank() ? session.cwd() : session.toVirtual(request.workingDir());
         Path workingDir = cwd == null ? null : session.toReal(cwd);
         if (workingDir == null || !Files.isDirectory(workingDir)) {
             String why = cwd == null ? "working_dir must be under " + session.virtualRoot() : "working_dir does not exist: " + cwd;
-            return finished(session, executed, commandId, start, 2, new byte[0], (why + "\n").getBytes(StandardCharsets.UTF_8),
+            return answered(stream, session, executed, commandId, start, 2, new byte[0], (why + "\n").getBytes(StandardCharsets.UTF_8),
                     null, substitutions, false);
         }
         events.record(Event.builder("command_started", session.id()).commandId(commandId)
@@ -157,7 +183,7 @@ public final class ExecService {
         byte[] stdin = request.stdin() == null ? null : request.stdin().getBytes(StandardCharsets.UTF_8);
         ProcessLauncher.WorkspaceBind bind = bindWorkspace && !session.realPaths()
                 ? new ProcessLauncher.WorkspaceBind(session.workspace(), cwd) : null;
-        CommandRunner.Result result = runner.run(new CommandRunner.Request(argv, env.env(), workingDir, bind, stdin,
+        CommandRunner.Result result = execution.run(new CommandRunner.Request(argv, env.env(), workingDir, bind, stdin,
                 effectiveTimeout(session, timeout), stream), pid -> session.setCurrent(new Session.RunningCommand(commandId, pid)));
         return finished(session, executed, commandId, start, result.exitCode(), result.stdout(), result.stderr(), result, substitutions,
                 result.timedOut());
@@ -245,6 +271,28 @@ public final class ExecService {
         ExecResponse response = new ExecResponse(commandId, session.id(), start.toString(), request, result,
                 collectEvents(commandId, request.includeEvents()), guidance);
         return new Outcome(403, response);
+    }
+
+    /**
+     * Finishes a request that agentsh answered itself (a builtin, or a refusal to start) and tells a streaming
+     * caller, which reads output only from {@code stream}, what it would otherwise never see.
+     */
+    private Outcome answered(CommandRunner.OutputListener stream, Session session, ExecRequest executed, String commandId,
+                             Instant start, int exitCode, byte[] stdout, byte[] stderr, CommandRunner.Result run,
+                             List<ExecResponse.Suggestion> substitutions, boolean timedOut) {
+        if (stream != null) {
+            try {
+                if (stdout.length > 0) {
+                    stream.stdout(stdout, stdout.length);
+                }
+                if (stderr.length > 0) {
+                    stream.stderr(stderr, stderr.length);
+                }
+            } catch (RuntimeException e) {
+                // The streaming client went away; the response and the stored output still say everything.
+            }
+        }
+        return finished(session, executed, commandId, start, exitCode, stdout, stderr, run, substitutions, timedOut);
     }
 
     private Outcome finished(Session session, ExecRequest executed, String commandId, Instant start, int exitCode, byte[] stdout,
