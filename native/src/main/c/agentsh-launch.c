@@ -3,7 +3,7 @@
  * which prepares the process in ways only code running inside it can, then execs the command in place
  * (so the command keeps this process's pid).
  *
- *   agentsh-launch [--workspace DIR] [--cwd DIR] [--tty] -- PROGRAM [ARG...]
+ *   agentsh-launch [--workspace DIR] [--cwd DIR] [--tty] [--supervisor SOCKET] -- PROGRAM [ARG...]
  *
  *   (always)          setsid(): the command leads a new session and process group, so the server can
  *                     signal its whole tree through the group id, which equals the pid.
@@ -12,6 +12,13 @@
  *                     process it starts see the session's workspace there. /workspace must already exist
  *                     as a real directory (the server creates it); a symlink there is refused.
  *   --cwd DIR         change to DIR (a path as seen after the bind) before the exec.
+ *   --supervisor SOCKET
+ *                     connect to the server's SOCK_SEQPACKET socket, receive one message holding a seccomp
+ *                     program (struct sock_filter[]), set no_new_privs, load the program with a user-notify
+ *                     listener, send the listener back (SCM_RIGHTS), and wait for the server's one-byte 'G'
+ *                     before the exec. The server identifies this process by SO_PEERCRED. Everything that
+ *                     touches the file system (the PATH search included) happens before the load, because
+ *                     the program may stop such calls until the server answers.
  *
  * The environment is passed through unchanged; PROGRAM is looked up on its PATH like execvp(3). The
  * binary is linked statically so that LD_PRELOAD and friends in that environment do not reach this code.
@@ -21,6 +28,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,10 +38,20 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define EXIT_CANNOT_RUN 127
 #define MOUNT_POINT "/workspace"
+/* BPF_MAXINSNS instructions of 8 bytes each. */
+#define MAX_PROGRAM_BYTES (4096 * 8)
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 
 static void fail(const char *format, ...) {
     int saved = errno;
@@ -46,7 +66,7 @@ static void fail(const char *format, ...) {
 
 static void usage(const char *problem) {
     fprintf(stderr, "agentsh-launch: %s\n"
-            "usage: agentsh-launch [--workspace DIR] [--cwd DIR] [--tty] -- PROGRAM [ARG...]\n", problem);
+            "usage: agentsh-launch [--workspace DIR] [--cwd DIR] [--tty] [--supervisor SOCKET] -- PROGRAM [ARG...]\n", problem);
     exit(EXIT_CANNOT_RUN);
 }
 
@@ -72,9 +92,112 @@ static void bind_workspace(const char *source) {
     close(target);
 }
 
+/* execvp(3)'s search, done up front: after the seccomp load every exec attempt would go to the supervisor. */
+static const char *resolve_program(const char *program, char *buffer, size_t size) {
+    if (strchr(program, '/') != NULL) {
+        return program;
+    }
+    const char *path = getenv("PATH");
+    if (path == NULL) {
+        path = "/bin:/usr/bin";
+    }
+    for (const char *start = path;; ) {
+        const char *end = strchrnul(start, ':');
+        size_t length = (size_t) (end - start);
+        /* An empty PATH entry means the current directory. */
+        int written = length == 0 ? snprintf(buffer, size, "%s", program)
+                                  : snprintf(buffer, size, "%.*s/%s", (int) length, start, program);
+        struct stat info;
+        if (written > 0 && (size_t) written < size && stat(buffer, &info) == 0 && S_ISREG(info.st_mode)
+                && access(buffer, X_OK) == 0) {
+            return buffer;
+        }
+        if (*end == '\0') {
+            break;
+        }
+        start = end + 1;
+    }
+    errno = ENOENT;
+    fail("exec %s", program);
+    return NULL;
+}
+
+static void send_descriptor(int socket_fd, int fd) {
+    char byte = 'L';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+        char buffer[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof control);
+    struct msghdr message = {.msg_iov = &iov, .msg_iovlen = 1,
+                             .msg_control = control.buffer, .msg_controllen = sizeof control.buffer};
+    struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+    header->cmsg_level = SOL_SOCKET;
+    header->cmsg_type = SCM_RIGHTS;
+    header->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(header), &fd, sizeof(int));
+    if (sendmsg(socket_fd, &message, MSG_NOSIGNAL) != 1) {
+        fail("send the seccomp listener to the supervisor");
+    }
+}
+
+/* Loads the server's program with a listener, hands the listener over and waits for the go-ahead. */
+static void enter_supervision(const char *socket_path) {
+    int sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+    if (sock < 0) {
+        fail("socket");
+    }
+    struct sockaddr_un address = {.sun_family = AF_UNIX};
+    if (strlen(socket_path) >= sizeof address.sun_path) {
+        errno = ENAMETOOLONG;
+        fail("supervisor socket %s", socket_path);
+    }
+    strcpy(address.sun_path, socket_path);
+    if (connect(sock, (struct sockaddr *) &address, sizeof address) != 0) {
+        fail("connect to the supervisor at %s", socket_path);
+    }
+    static struct sock_filter program[MAX_PROGRAM_BYTES / sizeof(struct sock_filter)];
+    ssize_t length;
+    do {
+        length = recv(sock, program, sizeof program, 0);
+    } while (length < 0 && errno == EINTR);
+    if (length <= 0 || length % sizeof(struct sock_filter) != 0) {
+        errno = length < 0 ? errno : EPROTO;
+        fail("receive the seccomp program");
+    }
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        fail("set no_new_privs");
+    }
+    struct sock_fprog filter = {.len = (unsigned short) (length / sizeof(struct sock_filter)), .filter = program};
+    /* WAIT_KILLABLE_RECV: once the supervisor has the call, only a fatal signal ends the wait, so a signal
+     * storm cannot restart the same execve forever. Kernels before 5.19 lack it. */
+    long listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                            SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &filter);
+    if (listener < 0 && errno == EINVAL) {
+        listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &filter);
+    }
+    if (listener < 0) {
+        fail("load the seccomp program");
+    }
+    send_descriptor(sock, (int) listener);
+    close((int) listener);
+    char go = 0;
+    ssize_t got;
+    do {
+        got = recv(sock, &go, 1, 0);
+    } while (got < 0 && errno == EINTR);
+    if (got != 1 || go != 'G') {
+        errno = got < 0 ? errno : ECONNABORTED;
+        fail("the supervisor did not take over");
+    }
+    close(sock);
+}
+
 int main(int argc, char **argv) {
     const char *workspace = NULL;
     const char *cwd = NULL;
+    const char *supervisor = NULL;
     int tty = 0;
     int i = 1;
     for (; i < argc; i++) {
@@ -85,6 +208,8 @@ int main(int argc, char **argv) {
             workspace = argv[++i];
         } else if (strcmp(argv[i], "--cwd") == 0 && i + 1 < argc) {
             cwd = argv[++i];
+        } else if (strcmp(argv[i], "--supervisor") == 0 && i + 1 < argc) {
+            supervisor = argv[++i];
         } else if (strcmp(argv[i], "--tty") == 0) {
             tty = 1;
         } else {
@@ -107,6 +232,14 @@ int main(int argc, char **argv) {
     if (cwd != NULL && chdir(cwd) != 0) {
         fail("chdir %s", cwd);
     }
-    execvp(argv[i], &argv[i]);
+    if (supervisor == NULL) {
+        execvp(argv[i], &argv[i]);
+        fail("exec %s", argv[i]);
+    }
+    static char resolved[PATH_MAX];
+    const char *program = resolve_program(argv[i], resolved, sizeof resolved);
+    enter_supervision(supervisor);
+    /* The exec is the first call the supervisor judges: the command itself, at depth 0. */
+    execv(program, &argv[i]);
     fail("exec %s", argv[i]);
 }

@@ -44,20 +44,17 @@ public final class CommandRunner {
     /**
      * One command to run.
      *
-     * @param env      the command's entire environment; nothing is inherited from the server
-     * @param workspace where the command sees the session's workspace, see {@link ProcessLauncher.Launch}; may be
-     *                 {@code null}
+     * @param launch   what to start and how; its terminal is set by {@link #runOnTerminal}, never by the caller
      * @param stdin    bytes to write to the command's stdin, which is then closed; {@code null} closes it at once
      * @param timeout  how long the command may run before its group is terminated; {@code null} for no limit
      * @param listener receives output as it arrives; may be {@code null}
      */
-    public record Request(List<String> argv, Map<String, String> env, Path workingDir,
-                          ProcessLauncher.WorkspaceBind workspace, byte[] stdin, Duration timeout,
-                          OutputListener listener) {
+    public record Request(ProcessLauncher.Launch launch, byte[] stdin, Duration timeout, OutputListener listener) {
         public Request {
-            argv = List.copyOf(argv);
-            env = Map.copyOf(env);
-            Objects.requireNonNull(workingDir, "workingDir");
+            Objects.requireNonNull(launch, "launch");
+            if (launch.terminal() != null) {
+                throw new IllegalArgumentException("the terminal is runOnTerminal's to set");
+            }
             if (timeout != null && !timeout.isPositive()) {
                 throw new IllegalArgumentException("timeout must be positive: " + timeout);
             }
@@ -145,8 +142,7 @@ public final class CommandRunner {
         Output output = new Output(captureLimitBytes, request.listener());
         Process process;
         try {
-            process = launcher.start(new ProcessLauncher.Launch(request.argv(), request.env(), request.workingDir(),
-                    request.workspace(), terminal));
+            process = launcher.start(terminal == null ? request.launch() : request.launch().onTerminal(terminal));
         } catch (IOException e) {
             String reason = Objects.requireNonNullElse(e.getMessage(), e.toString());
             output.note((reason + "\n").getBytes(UTF_8));

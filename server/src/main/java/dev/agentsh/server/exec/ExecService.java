@@ -183,7 +183,8 @@ public final class ExecService {
         byte[] stdin = request.stdin() == null ? null : request.stdin().getBytes(StandardCharsets.UTF_8);
         ProcessLauncher.WorkspaceBind bind = bindWorkspace && !session.realPaths()
                 ? new ProcessLauncher.WorkspaceBind(session.workspace(), cwd) : null;
-        CommandRunner.Result result = execution.run(new CommandRunner.Request(argv, env.env(), workingDir, bind, stdin,
+        CommandRunner.Result result = execution.run(new CommandRunner.Request(
+                new ProcessLauncher.Launch(argv, env.env(), workingDir, bind, null), stdin,
                 effectiveTimeout(session, timeout), stream), pid -> session.setCurrent(new Session.RunningCommand(commandId, pid)));
         return finished(session, executed, commandId, start, result.exitCode(), result.stdout(), result.stderr(), result, substitutions,
                 result.timedOut());

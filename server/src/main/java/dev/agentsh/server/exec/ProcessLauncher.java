@@ -31,6 +31,15 @@ public interface ProcessLauncher {
             env = Map.copyOf(env);
             Objects.requireNonNull(workingDir, "workingDir");
         }
+
+        /** A plain launch: pipes, the server's view of the file system. */
+        public Launch(List<String> argv, Map<String, String> env, Path workingDir) {
+            this(argv, env, workingDir, null, null);
+        }
+
+        public Launch onTerminal(Path device) {
+            return new Launch(argv, env, workingDir, workspace, device);
+        }
     }
 
     /**

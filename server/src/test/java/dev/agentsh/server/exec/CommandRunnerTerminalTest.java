@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsh.server.exec.CommandRunner.OutputListener;
 import dev.agentsh.server.exec.CommandRunner.Request;
+import dev.agentsh.server.exec.ProcessLauncher.Launch;
 import dev.agentsh.server.exec.CommandRunner.Result;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
@@ -64,8 +65,7 @@ class CommandRunnerTerminalTest {
         Screen screen = new Screen();
         try (Pty pty = Pty.open(24, 80)) {
             CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> runner.runOnTerminal(new Request(
-                    List.of("sh", "-c", "printf 'name? '; read name; echo \"hello $name\" >&2; exit 3"), ENV, dir, null,
-                    null, null, screen), pty, pid -> { }));
+                    new Launch(List.of("sh", "-c", "printf 'name? '; read name; echo \"hello $name\" >&2; exit 3"), ENV, dir), null, null, screen), pty, pid -> { }));
             screen.await("name? ");
             pty.write("agent\n".getBytes(UTF_8), 0, 6);
             Result result = run.get(10, TimeUnit.SECONDS);
@@ -82,7 +82,7 @@ class CommandRunnerTerminalTest {
         Screen screen = new Screen();
         try (Pty pty = Pty.open(24, 80)) {
             CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> runner.runOnTerminal(new Request(
-                    List.of("sh", "-c", "echo ready; exec sleep 30"), ENV, dir, null, null, null, screen), pty, pid -> { }));
+                    new Launch(List.of("sh", "-c", "echo ready; exec sleep 30"), ENV, dir), null, null, screen), pty, pid -> { }));
             screen.await("ready");
             pty.write(new byte[] {3}, 0, 1);
             Result result = run.get(10, TimeUnit.SECONDS);
@@ -94,8 +94,8 @@ class CommandRunnerTerminalTest {
     void timeoutKillsTheGroupAndSaysSo() throws Exception {
         Screen screen = new Screen();
         try (Pty pty = Pty.open(24, 80)) {
-            Result result = runner.runOnTerminal(new Request(List.of("sh", "-c", "(sleep 2; touch LATE) & sleep 30"),
-                    ENV, dir, null, null, Duration.ofMillis(500), screen), pty, pid -> { });
+            Result result = runner.runOnTerminal(new Request(new Launch(List.of("sh", "-c", "(sleep 2; touch LATE) & sleep 30"),
+                    ENV, dir), null, Duration.ofMillis(500), screen), pty, pid -> { });
             assertThat(result.exitCode()).isEqualTo(124);
             assertThat(result.timedOut()).isTrue();
             assertThat(screen.notices()).isEqualTo("command timed out\n");
@@ -109,8 +109,7 @@ class CommandRunnerTerminalTest {
         Screen screen = new Screen();
         try (Pty pty = Pty.open(24, 80)) {
             long started = System.nanoTime();
-            Result result = runner.runOnTerminal(new Request(List.of("sh", "-c", "sleep 5 & echo done"), ENV, dir, null,
-                    null, null, screen), pty, pid -> { });
+            Result result = runner.runOnTerminal(new Request(new Launch(List.of("sh", "-c", "sleep 5 & echo done"), ENV, dir), null, null, screen), pty, pid -> { });
             assertThat(result.exitCode()).isZero();
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(4000);
             assertThat(screen.text()).contains("done");
@@ -123,8 +122,8 @@ class CommandRunnerTerminalTest {
         Screen screen = new Screen();
         try (Pty pty = Pty.open(24, 80)) {
             CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> runner.runOnTerminal(new Request(
-                    List.of("sh", "-c", "trap 'stty size; exit 0' WINCH; echo ready; while :; do sleep 0.05; done"),
-                    ENV, dir, null, null, Duration.ofSeconds(20), screen), pty, pid -> { }));
+                    new Launch(List.of("sh", "-c", "trap 'stty size; exit 0' WINCH; echo ready; while :; do sleep 0.05; done"),
+                    ENV, dir), null, Duration.ofSeconds(20), screen), pty, pid -> { }));
             screen.await("ready");
             pty.resize(50, 132);
             Result result = run.get(10, TimeUnit.SECONDS);

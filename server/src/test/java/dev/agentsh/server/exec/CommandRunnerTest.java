@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.agentsh.server.exec.CommandRunner.OutputListener;
 import dev.agentsh.server.exec.CommandRunner.Request;
+import dev.agentsh.server.exec.ProcessLauncher.Launch;
 import dev.agentsh.server.exec.CommandRunner.Result;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class CommandRunnerTest {
     private final CommandRunner runner = new CommandRunner(Launchers.nativeLauncher(), MIB);
 
     private Request request(List<String> argv) {
-        return new Request(argv, ENV, dir, null, null, null, null);
+        return new Request(new Launch(argv, ENV, dir), null, null, null);
     }
 
     private Result sh(String script) {
@@ -126,7 +127,7 @@ class CommandRunnerTest {
 
     @Test
     void stdinIsDelivered() {
-        Result result = runner.run(new Request(List.of("cat"), ENV, dir, null, "hello\0world".getBytes(UTF_8), null, null));
+        Result result = runner.run(new Request(new Launch(List.of("cat"), ENV, dir), "hello\0world".getBytes(UTF_8), null, null));
 
         assertThat(text(result.stdout())).isEqualTo("hello\0world");
     }
@@ -138,7 +139,7 @@ class CommandRunnerTest {
         new Random(7).nextBytes(data);
         CommandRunner roomy = new CommandRunner(Launchers.nativeLauncher(), 4 * MIB);
 
-        Result result = roomy.run(new Request(List.of("cat"), ENV, dir, null, data, Duration.ofSeconds(20), null));
+        Result result = roomy.run(new Request(new Launch(List.of("cat"), ENV, dir), data, Duration.ofSeconds(20), null));
 
         assertThat(result.timedOut()).isFalse();
         assertThat(result.stdout()).isEqualTo(data);
@@ -146,7 +147,7 @@ class CommandRunnerTest {
 
     @Test
     void commandSeesEofWhenThereIsNoStdin() {
-        Result result = runner.run(new Request(List.of("cat"), ENV, dir, null, null, Duration.ofSeconds(10), null));
+        Result result = runner.run(new Request(new Launch(List.of("cat"), ENV, dir), null, Duration.ofSeconds(10), null));
 
         assertThat(result.timedOut()).isFalse();
         assertThat(result.exitCode()).isZero();
@@ -156,7 +157,7 @@ class CommandRunnerTest {
     @Test
     void environmentIsExactlyTheGivenOne() {
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin", "AGENTSH_TEST", "x=y z");
-        Result result = runner.run(new Request(List.of("env"), env, dir, null, null, null, null));
+        Result result = runner.run(new Request(new Launch(List.of("env"), env, dir), null, null, null));
 
         assertThat(text(result.stdout()).lines()).containsExactlyInAnyOrder("PATH=/usr/bin:/bin", "AGENTSH_TEST=x=y z");
     }
@@ -173,8 +174,7 @@ class CommandRunnerTest {
     @Test
     void timeoutKillsTheWholeGroup() throws Exception {
         long start = System.nanoTime();
-        Result result = runner.run(new Request(List.of("sh", "-c", "(sleep 2; touch FILE) & sleep 30"), ENV, dir,
-                null, null, Duration.ofMillis(500), null));
+        Result result = runner.run(new Request(new Launch(List.of("sh", "-c", "(sleep 2; touch FILE) & sleep 30"), ENV, dir), null, Duration.ofMillis(500), null));
         long elapsed = millisSince(start);
 
         assertThat(result.exitCode()).isEqualTo(124);
@@ -194,8 +194,7 @@ class CommandRunnerTest {
     @Test
     void timeoutKillsNestedShells() throws Exception {
         long start = System.nanoTime();
-        Result result = runner.run(new Request(List.of("sh", "-c", "sh -c \"sleep 2; touch FILE2\" & wait"), ENV, dir,
-                null, null, Duration.ofMillis(500), null));
+        Result result = runner.run(new Request(new Launch(List.of("sh", "-c", "sh -c \"sleep 2; touch FILE2\" & wait"), ENV, dir), null, Duration.ofMillis(500), null));
 
         assertThat(result.exitCode()).isEqualTo(124);
         assertThat(text(result.stderr())).contains("command timed out");
@@ -207,8 +206,7 @@ class CommandRunnerTest {
 
     @Test
     void timedOutOutputKeepsWhatWasWrittenAndTheNotice() {
-        Result result = runner.run(new Request(List.of("sh", "-c", "echo partial; echo warn >&2; sleep 30"), ENV, dir,
-                null, null, Duration.ofMillis(500), null));
+        Result result = runner.run(new Request(new Launch(List.of("sh", "-c", "echo partial; echo warn >&2; sleep 30"), ENV, dir), null, Duration.ofMillis(500), null));
 
         assertThat(text(result.stdout())).isEqualTo("partial\n");
         assertThat(text(result.stderr())).isEqualTo("warn\ncommand timed out\n");
@@ -247,7 +245,7 @@ class CommandRunnerTest {
         CountDownLatch ready = new CountDownLatch(1);
         OutputListener listener = countsDownOnStdout(ready);
         CompletableFuture<Result> run = CompletableFuture.supplyAsync(() -> killable.run(new Request(
-                List.of("sh", "-c", "sleep 30 & echo ready; wait"), ENV, dir, null, null, null, listener)));
+                new Launch(List.of("sh", "-c", "sleep 30 & echo ready; wait"), ENV, dir), null, null, listener)));
         assertThat(ready.await(5, TimeUnit.SECONDS)).isTrue();
 
         long start = System.nanoTime();
@@ -286,7 +284,7 @@ class CommandRunnerTest {
         OutputListener listener = countsDownOnStdout(ready);
         CompletableFuture<Result> result = new CompletableFuture<>();
         Thread caller = Thread.ofVirtual().start(() -> result.complete(runner.run(new Request(
-                List.of("sh", "-c", "sleep 30 & echo ready; wait"), ENV, dir, null, null, null, listener))));
+                new Launch(List.of("sh", "-c", "sleep 30 & echo ready; wait"), ENV, dir), null, null, listener))));
         assertThat(ready.await(5, TimeUnit.SECONDS)).isTrue();
 
         caller.interrupt();
@@ -318,7 +316,7 @@ class CommandRunnerTest {
         };
         String script = "i=0; while [ $i -lt 5000 ]; do echo out $i; echo err $i >&2; i=$((i+1)); done";
 
-        Result result = small.run(new Request(List.of("sh", "-c", script), ENV, dir, null, null, null, listener));
+        Result result = small.run(new Request(new Launch(List.of("sh", "-c", script), ENV, dir), null, null, listener));
 
         StringBuilder expectedOut = new StringBuilder();
         StringBuilder expectedErr = new StringBuilder();
@@ -348,7 +346,7 @@ class CommandRunnerTest {
             }
         };
 
-        runner.run(new Request(List.of("no-such-program-agentsh"), ENV, dir, null, null, null, listener));
+        runner.run(new Request(new Launch(List.of("no-such-program-agentsh"), ENV, dir), null, null, listener));
 
         assertThat(streamedErr.toString(UTF_8)).isEqualTo("no such file or directory: no-such-program-agentsh\n");
     }
@@ -366,8 +364,7 @@ class CommandRunnerTest {
             }
         };
         // 1 MiB is far more than a pipe holds: if the reader died with the listener, head would block forever.
-        Result result = runner.run(new Request(List.of("head", "-c", Integer.toString(MIB), "/dev/zero"), ENV, dir,
-                null, null, Duration.ofSeconds(10), listener));
+        Result result = runner.run(new Request(new Launch(List.of("head", "-c", Integer.toString(MIB), "/dev/zero"), ENV, dir), null, Duration.ofSeconds(10), listener));
 
         assertThat(result.timedOut()).isFalse();
         assertThat(result.exitCode()).isZero();

@@ -28,6 +28,6 @@ final class Launchers {
 
     /** Starts {@code argv} through the real launcher with pipes and no workspace bind. */
     static Process start(List<String> argv, Map<String, String> env, Path workingDir) throws IOException {
-        return nativeLauncher().start(new ProcessLauncher.Launch(argv, env, workingDir, null, null));
+        return nativeLauncher().start(new ProcessLauncher.Launch(argv, env, workingDir));
     }
 }

@@ -1,0 +1,111 @@
+package dev.agentsh.kernel;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads another process's memory: process_vm_readv(2) (one call, no open), falling back to {@code /proc/PID/mem}
+ * (which some security modules allow where the former is refused). A read that fails both ways is an
+ * {@link IOException}; callers deciding policy must then deny.
+ */
+public final class TraceeMemory {
+    private static final MethodHandle PROCESS_VM_READV = Libc.function("process_vm_readv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG));
+    /** Strings are read in chunks so a short string near the end of a mapping does not fail a large read. */
+    private static final int CHUNK = 256;
+
+    private final int pid;
+
+    public TraceeMemory(int pid) {
+        this.pid = pid;
+    }
+
+    /** The 8-byte pointer at {@code address}; a partial read is a failure. */
+    public long readPointer(long address) throws IOException {
+        byte[] bytes = read(address, 8);
+        if (bytes.length < 8) {
+            throw new IOException("short read of a pointer at 0x" + Long.toHexString(address) + " in pid " + pid);
+        }
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    /**
+     * The NUL-terminated string at {@code address}, at most {@code limit} bytes.
+     *
+     * @return the bytes before the NUL, or {@code limit + 1} bytes if no NUL came within the limit (so the caller
+     *         can tell a truncated string from one of exactly {@code limit} bytes)
+     */
+    public byte[] readString(long address, int limit) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long at = address;
+        while (out.size() <= limit) {
+            // Never cross a page boundary in one chunk: the next page may be unmapped.
+            int toPageEnd = (int) (4096 - (at & 4095));
+            byte[] chunk = read(at, Math.min(CHUNK, toPageEnd));
+            if (chunk.length == 0) {
+                throw new IOException("unreadable string at 0x" + Long.toHexString(at) + " in pid " + pid);
+            }
+            for (byte b : chunk) {
+                if (b == 0) {
+                    return out.toByteArray();
+                }
+                out.write(b);
+                if (out.size() > limit) {
+                    return out.toByteArray();
+                }
+            }
+            at += chunk.length;
+        }
+        return out.toByteArray();
+    }
+
+    /** Up to {@code length} bytes at {@code address}; fewer if the read stops at an unmapped page. */
+    private byte[] read(long address, int length) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = Libc.capture(arena);
+            MemorySegment buffer = arena.allocate(length);
+            MemorySegment local = arena.allocate(16, 8);
+            local.set(ADDRESS, 0, buffer);
+            local.set(JAVA_LONG, 8, length);
+            MemorySegment remote = arena.allocate(16, 8);
+            remote.set(JAVA_LONG, 0, address);
+            remote.set(JAVA_LONG, 8, length);
+            long n = (long) PROCESS_VM_READV.invokeExact(capture, pid, local, 1L, remote, 1L, 0L);
+            if (n >= 0) {
+                return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("process_vm_readv", t);
+        }
+        return readProcMem(address, length);
+    }
+
+    private byte[] readProcMem(long address, int length) throws IOException {
+        try (FileChannel mem = FileChannel.open(Path.of("/proc", Integer.toString(pid), "mem"), StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            int n = mem.read(buffer, address);
+            if (n < 0) {
+                throw new IOException("pid " + pid + ": nothing readable at 0x" + Long.toHexString(address));
+            }
+            byte[] out = new byte[n];
+            buffer.flip().get(out);
+            return out;
+        } catch (IOException e) {
+            throw new IOException("cannot read memory of pid " + pid + " at 0x" + Long.toHexString(address) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+}
