@@ -17,6 +17,8 @@ import dev.agentsh.server.exec.LauncherBinary;
 import dev.agentsh.server.exec.NativeLauncher;
 import dev.agentsh.server.exec.ProcessLauncher;
 import dev.agentsh.server.exec.WorkspaceMounts;
+import dev.agentsh.server.seccomp.ExecveSupervisor;
+import dev.agentsh.server.seccomp.SupervisorSocket;
 import dev.agentsh.server.host.HostExecutables;
 import dev.agentsh.server.host.ProjectRoots;
 import dev.agentsh.server.http.ApiKey;
@@ -55,11 +57,6 @@ public final class AgentshServer implements AutoCloseable {
         for (String warning : config.warnings()) {
             log.warn("config: " + warning);
         }
-        // Say plainly what this build does not enforce yet, rather than let a config suggest it does.
-        if (config.sandbox().seccomp().execve().enabled()) {
-            log.warn("sandbox.seccomp.execve is enabled in the config, but execve interception is not implemented"
-                    + " yet: only the command pre-check (including sh -c analysis) is enforced");
-        }
 
         Files.createDirectories(config.dataDir());
         EventLog events = EventLog.open(config.audit().storage().enabled() ? config.audit().storage().sqlitePath() : null,
@@ -75,7 +72,20 @@ public final class AgentshServer implements AutoCloseable {
                     config.sessions().realPaths(), store, config.policies().defaultPolicy(), config.policies().allowed(),
                     config.policies().detectProjectRoot(), config.policies().projectMarkers(), config.approvals().enabled(), shellc,
                     System.getenv("HOME"), path), sessionEvents(events));
-            ProcessLauncher launcher = new NativeLauncher(LauncherBinary.install());
+            Path launcherBinary = LauncherBinary.install();
+            ExecveSupervisor execve = null;
+            SupervisorSocket supervisorSocket = null;
+            var seccomp = config.sandbox().seccomp();
+            if (seccomp.enabled() && seccomp.execve().enabled()) {
+                supervisorSocket = SupervisorSocket.open(
+                        launcherBinary.resolveSibling("supervisor-" + ProcessHandle.current().pid() + ".sock"));
+                execve = new ExecveSupervisor(execveSettings(seccomp.execve()), events, approvals, log::warn);
+                log.info("execve: every exec in a command's process tree is checked against the policy (seccomp user-notify)");
+            } else {
+                log.warn("execve: interception is off (sandbox.seccomp.execve.enabled): only the command pre-check"
+                        + " (including sh -c analysis) is enforced; programs a command starts are not checked");
+            }
+            ProcessLauncher launcher = new NativeLauncher(launcherBinary, supervisorSocket);
             WorkspaceMounts.Support mounts = WorkspaceMounts.probe(launcher, config.dataDir());
             if (mounts.available()) {
                 log.info("workspace: each command sees its session's workspace bound at /workspace (mount namespace)");
@@ -85,7 +95,7 @@ public final class AgentshServer implements AutoCloseable {
             }
             CommandRunner runner = new CommandRunner(launcher, ExecService.STORED_LIMIT);
             ExecService exec = new ExecService(events, runner, approvals, config.approvals().timeout(), config.sandbox().envInject(),
-                    System.getenv(), mounts.available());
+                    System.getenv(), mounts.available(), execve);
             Routes routes = new Routes(sessions, exec, runner, events, approvals, config.approvals().enabled(), global);
             var addr = config.server().http().addr();
             List<ApiKey> keys = config.auth().keys().stream()
@@ -107,6 +117,13 @@ public final class AgentshServer implements AutoCloseable {
             events.close();
             throw e;
         }
+    }
+
+    private static ExecveSupervisor.Settings execveSettings(ServerConfig.Execve c) {
+        return new ExecveSupervisor.Settings(c.maxArgc(), c.maxArgvBytes(),
+                ExecveSupervisor.TruncatedArgv.valueOf(c.onTruncated().name()), c.approvalTimeout(),
+                c.approvalTimeoutAction() == ServerConfig.TimeoutAction.ALLOW,
+                c.internalBypass().stream().map(Path::toString).collect(java.util.stream.Collectors.toSet()));
     }
 
     /** The engine for requests that name no session (policy/test), compiled for the server's own directory. */

@@ -12,6 +12,7 @@ import dev.agentsh.server.events.Event;
 import dev.agentsh.server.events.EventLog;
 import dev.agentsh.server.events.EventQuery;
 import dev.agentsh.server.http.HttpError;
+import dev.agentsh.server.seccomp.ExecveSupervisor;
 import dev.agentsh.server.session.Session;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,15 +52,18 @@ public final class ExecService {
     private final Map<String, String> envInject;
     private final Map<String, String> hostEnv;
     private final boolean bindWorkspace;
+    private final ExecveSupervisor execve;
 
     /**
      * @param envInject the server's {@code sandbox.env_inject} (a policy's own env_inject wins per key)
      * @param hostEnv the server's environment, from which the child's minimal base is taken
      * @param bindWorkspace whether commands of sessions without real paths get their workspace bound at
      *                  {@code /workspace} (see {@link WorkspaceMounts})
+     * @param execve    answers every exec in each command's process tree; null when execve interception is off
      */
     public ExecService(EventLog events, CommandRunner runner, ApprovalManager approvals, Duration approvalTimeout,
-                       Map<String, String> envInject, Map<String, String> hostEnv, boolean bindWorkspace) {
+                       Map<String, String> envInject, Map<String, String> hostEnv, boolean bindWorkspace,
+                       ExecveSupervisor execve) {
         this.events = events;
         this.runner = runner;
         this.approvals = approvals;
@@ -67,6 +71,7 @@ public final class ExecService {
         this.envInject = envInject;
         this.hostEnv = hostEnv;
         this.bindWorkspace = bindWorkspace;
+        this.execve = execve;
     }
 
     /** Runs the command with pipes; {@code stream}, if not null, receives its output as it arrives. */
@@ -183,9 +188,15 @@ public final class ExecService {
         byte[] stdin = request.stdin() == null ? null : request.stdin().getBytes(StandardCharsets.UTF_8);
         ProcessLauncher.WorkspaceBind bind = bindWorkspace && !session.realPaths()
                 ? new ProcessLauncher.WorkspaceBind(session.workspace(), cwd) : null;
+        ExecveSupervisor.CommandSupervision supervision = execve == null ? null
+                : execve.forCommand(session.id(), commandId, session.engine());
         CommandRunner.Result result = execution.run(new CommandRunner.Request(
-                new ProcessLauncher.Launch(argv, env.env(), workingDir, bind, null), stdin,
+                new ProcessLauncher.Launch(argv, env.env(), workingDir, bind, null, supervision), stdin,
                 effectiveTimeout(session, timeout), stream), pid -> session.setCurrent(new Session.RunningCommand(commandId, pid)));
+        if (supervision != null && result.pid() > 0) {
+            // The response lists the command's execs; they are recorded off the supervisor's reply path.
+            supervision.awaitRecorded();
+        }
         return finished(session, executed, commandId, start, result.exitCode(), result.stdout(), result.stderr(), result, substitutions,
                 result.timedOut());
     }

@@ -1,8 +1,12 @@
 package dev.agentsh.server.exec;
 
+import dev.agentsh.kernel.SeqpacketSocket;
+import dev.agentsh.kernel.seccomp.SeccompListener;
+import dev.agentsh.server.seccomp.SupervisorSocket;
 import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,14 +30,23 @@ public final class NativeLauncher implements ProcessLauncher {
 
     /** What glibc's execvp searches when the environment has no PATH. */
     private static final String DEFAULT_PATH = "/bin:/usr/bin";
+    private static final byte[] GO = {'G'};
     private static final Duration LEADERSHIP_POLL = Duration.ofNanos(100_000);
     private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(5);
 
-    private final Path launcher;
+    /** How long the launcher may take to connect, and then to load the seccomp program and answer. */
+    private static final int HANDSHAKE_MILLIS = 5000;
 
-    /** @param launcher the {@code agentsh-launch} executable, see {@link LauncherBinary} */
-    public NativeLauncher(Path launcher) {
+    private final Path launcher;
+    private final SupervisorSocket supervisorSocket;
+
+    /**
+     * @param launcher         the {@code agentsh-launch} executable, see {@link LauncherBinary}
+     * @param supervisorSocket where launchers hand over their seccomp listener; null if no launch is supervised
+     */
+    public NativeLauncher(Path launcher, SupervisorSocket supervisorSocket) {
         this.launcher = launcher;
+        this.supervisorSocket = supervisorSocket;
     }
 
     @Override
@@ -51,6 +64,12 @@ public final class NativeLauncher implements ProcessLauncher {
             command.addAll(List.of("--workspace", launch.workspace().hostDir().toString(),
                     "--cwd", launch.workspace().cwd()));
         }
+        if (launch.supervision() != null) {
+            if (supervisorSocket == null) {
+                throw new IllegalStateException("a supervised launch needs the supervisor socket");
+            }
+            command.addAll(List.of("--supervisor", supervisorSocket.path().toString()));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).directory(launch.workingDir().toFile());
         if (launch.terminal() != null) {
             command.add("--tty");
@@ -64,7 +83,38 @@ public final class NativeLauncher implements ProcessLauncher {
         builder.environment().putAll(launch.env());
         Process process = builder.start();
         awaitGroupLeadership(process);
+        if (launch.supervision() != null) {
+            handOverListener(process, launch.supervision());
+        }
         return process;
+    }
+
+    /**
+     * Gives the launcher its seccomp program, takes its listener, and lets it exec once the supervision is
+     * answering. A launch that cannot be supervised does not run: the launcher is killed before its exec.
+     */
+    private void handOverListener(Process process, Supervision supervision) throws IOException {
+        int pid = Math.toIntExact(process.pid());
+        try (SeqpacketSocket connection = supervisorSocket.await(pid, HANDSHAKE_MILLIS)) {
+            connection.send(supervision.program());
+            int listener = connection.receiveDescriptor(HANDSHAKE_MILLIS);
+            supervision.attach(new SeccompListener(listener), pid);
+            connection.send(GO);
+        } catch (IOException | InterruptedException e) {
+            process.destroyForcibly();
+            String said = "";
+            try {
+                process.waitFor();
+                said = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            } catch (InterruptedException | IOException ignored) {
+                Thread.currentThread().interrupt();
+            }
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("execve interception could not be set up: " + e.getMessage()
+                    + (said.isEmpty() ? "" : " (" + said + ")"), e);
+        }
     }
 
     /**

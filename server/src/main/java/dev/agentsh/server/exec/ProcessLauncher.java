@@ -1,5 +1,6 @@
 package dev.agentsh.server.exec;
 
+import dev.agentsh.kernel.seccomp.SeccompListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,22 +24,24 @@ public interface ProcessLauncher {
      *                   file system view as the server's
      * @param terminal   a terminal device to use as stdin, stdout, stderr and controlling terminal, or {@code null}
      *                   for pipes
+     * @param supervision who answers the seccomp-stopped system calls of the command's whole process tree, or
+     *                   {@code null} to start it without a seccomp filter
      */
     record Launch(List<String> argv, Map<String, String> env, Path workingDir, WorkspaceBind workspace,
-                  Path terminal) {
+                  Path terminal, Supervision supervision) {
         public Launch {
             argv = List.copyOf(argv);
             env = Map.copyOf(env);
             Objects.requireNonNull(workingDir, "workingDir");
         }
 
-        /** A plain launch: pipes, the server's view of the file system. */
+        /** A plain launch: pipes, the server's view of the file system, no seccomp filter. */
         public Launch(List<String> argv, Map<String, String> env, Path workingDir) {
-            this(argv, env, workingDir, null, null);
+            this(argv, env, workingDir, null, null, null);
         }
 
         public Launch onTerminal(Path device) {
-            return new Launch(argv, env, workingDir, workspace, device);
+            return new Launch(argv, env, workingDir, workspace, device, supervision);
         }
     }
 
@@ -53,6 +56,22 @@ public interface ProcessLauncher {
             Objects.requireNonNull(hostDir, "hostDir");
             Objects.requireNonNull(cwd, "cwd");
         }
+    }
+
+    /**
+     * The server side of a command's seccomp filter: the program the launcher loads, and who takes the listener.
+     * The launcher execs the command only after {@link #attach} has returned, so nothing the command does escapes
+     * the supervisor.
+     */
+    interface Supervision {
+        /** The seccomp program, as {@code struct sock_filter[]}. */
+        byte[] program();
+
+        /**
+         * Takes the listener of the filter the launcher (pid {@code launcherPid}, soon the command) loaded, and
+         * starts answering its calls. Ownership of {@code listener} passes to the supervision.
+         */
+        void attach(SeccompListener listener, int launcherPid) throws IOException;
     }
 
     /**

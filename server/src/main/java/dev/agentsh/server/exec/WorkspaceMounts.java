@@ -45,7 +45,7 @@ public final class WorkspaceMounts {
                 Process probe = launcher.start(new ProcessLauncher.Launch(
                         List.of("/bin/sh", "-c", "test -f " + MOUNT_POINT.resolve(MARKER)),
                         Map.of("PATH", "/usr/bin:/bin"), workspace,
-                        new ProcessLauncher.WorkspaceBind(workspace, MOUNT_POINT.toString()), null));
+                        new ProcessLauncher.WorkspaceBind(workspace, MOUNT_POINT.toString()), null, null));
                 probe.getOutputStream().close();
                 if (!probe.waitFor(10, TimeUnit.SECONDS)) {
                     probe.destroyForcibly();

@@ -18,7 +18,7 @@ final class Launchers {
         if (launcher == null) {
             try {
                 Path dir = Files.createTempDirectory("agentsh-test-launcher-");
-                launcher = new NativeLauncher(LauncherBinary.install(dir.resolve("bin")));
+                launcher = new NativeLauncher(LauncherBinary.install(dir.resolve("bin")), null);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -103,7 +103,7 @@ class NativeLauncherTest {
         // Nested: the grandchild opens the absolute path itself, which no path translation could reach.
         Process process = Launchers.nativeLauncher().start(new ProcessLauncher.Launch(
                 List.of("sh", "-c", "sh -c 'cat /workspace/note.txt; pwd; touch /workspace/made-inside'; :"), ENV,
-                workspace, new ProcessLauncher.WorkspaceBind(dir.resolve("project"), "/workspace/sub"), null));
+                workspace, new ProcessLauncher.WorkspaceBind(dir.resolve("project"), "/workspace/sub"), null, null));
         String out = new String(process.getInputStream().readAllBytes(), UTF_8);
         String err = new String(process.getErrorStream().readAllBytes(), UTF_8);
         assertThat(process.waitFor()).as(err).isZero();
@@ -118,7 +118,7 @@ class NativeLauncherTest {
     void aWorkspaceThatCannotBeBoundStopsTheLaunchWithTheReason() throws Exception {
         abortUnless(WorkspaceMounts.probe(Launchers.nativeLauncher(), dir));
         Process process = Launchers.nativeLauncher().start(new ProcessLauncher.Launch(List.of("true"), ENV, dir,
-                new ProcessLauncher.WorkspaceBind(dir.resolve("absent"), "/workspace"), null));
+                new ProcessLauncher.WorkspaceBind(dir.resolve("absent"), "/workspace"), null, null));
         String err = new String(process.getErrorStream().readAllBytes(), UTF_8);
         assertThat(process.waitFor()).isEqualTo(127);
         assertThat(err).startsWith("agentsh-launch: bind " + dir.resolve("absent") + " on /workspace: ");
@@ -130,7 +130,7 @@ class NativeLauncherTest {
             // /dev/tty opens only for a process whose controlling terminal is set; stty reads the size.
             Process process = Launchers.nativeLauncher().start(new ProcessLauncher.Launch(
                     List.of("sh", "-c", "test -t 0 && test -t 1 && stty size && echo ctty > /dev/tty"), ENV, dir, null,
-                    pty.terminal()));
+                    pty.terminal(), null));
             StringBuilder seen = new StringBuilder();
             byte[] buffer = new byte[4096];
             int n;

@@ -1,0 +1,94 @@
+package dev.agentsh.server.seccomp;
+
+import dev.agentsh.kernel.ProcFs;
+import dev.agentsh.kernel.TraceeMemory;
+import dev.agentsh.kernel.seccomp.SeccompListener.Notification;
+import dev.agentsh.kernel.seccomp.SeccompProgram;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An execve or execveat as the stopped process made it: the file it names (as given, and resolved the way that
+ * process resolves paths) and its arguments, read from its memory within the configured limits.
+ *
+ * @param rawFilename the path argument as given (for execveat relative to a directory descriptor, or empty)
+ * @param filename    the absolute, symlink-free path the process would execute, in its own view of the file system
+ * @param truncated   whether argv had more entries than {@code maxArgc} or more bytes than {@code maxArgvBytes}
+ */
+record ExecveCall(int pid, String rawFilename, String filename, List<String> argv, boolean truncated) {
+    private static final int AT_FDCWD = -100;
+    private static final int AT_EMPTY_PATH = 0x1000;
+    private static final int PATH_MAX = 4096;
+
+    /**
+     * Reads the call.
+     *
+     * @throws IOException if the process's memory or its {@code /proc} entries cannot be read; the call must then
+     *                     be denied
+     */
+    static ExecveCall read(Notification n, int maxArgc, int maxArgvBytes) throws IOException {
+        TraceeMemory memory = new TraceeMemory(n.pid());
+        boolean at = n.nr() == SeccompProgram.NR_EXECVEAT;
+        long pathPointer = at ? n.args()[1] : n.args()[0];
+        long argvPointer = at ? n.args()[2] : n.args()[1];
+        int dirfd = (int) n.args()[0];
+        int flags = at ? (int) n.args()[4] : 0;
+
+        byte[] rawBytes = memory.readString(pathPointer, PATH_MAX);
+        if (rawBytes.length > PATH_MAX) {
+            throw new IOException("executable path longer than " + PATH_MAX + " bytes");
+        }
+        String raw = new String(rawBytes, StandardCharsets.UTF_8);
+        String absolute;
+        if (raw.startsWith("/")) {
+            absolute = raw;
+        } else if (raw.isEmpty()) {
+            if (!at || (flags & AT_EMPTY_PATH) == 0) {
+                throw new IOException("empty executable path");
+            }
+            // fexecve / execveat(fd, "", AT_EMPTY_PATH): the file is the descriptor itself.
+            absolute = ProcFs.link(n.pid(), "fd/" + dirfd);
+        } else {
+            String base = !at || dirfd == AT_FDCWD ? ProcFs.link(n.pid(), "cwd") : ProcFs.link(n.pid(), "fd/" + dirfd);
+            absolute = base + "/" + raw;
+        }
+        String filename = absolute.startsWith("/") ? ProcFs.canonical(n.pid(), absolute) : absolute;
+
+        List<String> argv = new ArrayList<>();
+        boolean truncated = false;
+        long budget = maxArgvBytes;
+        for (int i = 0; ; i++) {
+            long pointer = memory.readPointer(argvPointer + 8L * i);
+            if (pointer == 0) {
+                break;
+            }
+            if (i >= maxArgc || budget <= 0) {
+                truncated = true;
+                break;
+            }
+            byte[] arg = memory.readString(pointer, (int) Math.min(Integer.MAX_VALUE - 1, budget));
+            if (arg.length > budget) {
+                argv.add(new String(arg, 0, (int) budget, StandardCharsets.UTF_8));
+                truncated = true;
+                break;
+            }
+            budget -= arg.length + 1;
+            argv.add(new String(arg, StandardCharsets.UTF_8));
+        }
+        return new ExecveCall(n.pid(), raw, filename, List.copyOf(argv), truncated);
+    }
+
+    /** A file that is not a path any more: a memfd, or a deleted file. Nothing can say what it is. */
+    boolean unresolvable() {
+        return !filename.startsWith("/") || filename.startsWith("/memfd:") || filename.endsWith(" (deleted)");
+    }
+
+    /** Whether the file exists for the process; the kernel would answer ENOENT itself otherwise. */
+    boolean exists() {
+        return Files.exists(Path.of("/proc", Integer.toString(pid), "root", filename));
+    }
+}

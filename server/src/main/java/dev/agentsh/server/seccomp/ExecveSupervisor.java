@@ -1,0 +1,327 @@
+package dev.agentsh.server.seccomp;
+
+import dev.agentsh.kernel.Libc;
+import dev.agentsh.kernel.seccomp.SeccompListener;
+import dev.agentsh.kernel.seccomp.SeccompListener.Notification;
+import dev.agentsh.kernel.seccomp.SeccompListener.Receive;
+import dev.agentsh.kernel.seccomp.SeccompProgram;
+import dev.agentsh.policy.Decision;
+import dev.agentsh.policy.engine.PolicyEngine;
+import dev.agentsh.policy.engine.Verdict;
+import dev.agentsh.server.approvals.ApprovalManager;
+import dev.agentsh.server.events.Event;
+import dev.agentsh.server.events.EventLog;
+import dev.agentsh.server.exec.ProcessLauncher;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Answers every execve and execveat in a command's process tree: the kernel stops the call (seccomp user-notify),
+ * this reads what is being executed, asks the policy engine at the call's real depth, and lets the call go on or
+ * fails it with EACCES.
+ *
+ * <p>Each command gets its own listener and one platform thread that receives and answers; an approval waits on a
+ * thread of its own so one held exec does not freeze the rest of the tree. Answers are given before anything is
+ * recorded: events go to a queue that a recorder thread writes, and {@link CommandSupervision#awaitRecorded}
+ * lets the exec response wait for them. Failing closed throughout: an unreadable call, an unresolvable file, a
+ * lost lineage or an unexpected system call is denied; if the supervisor itself fails, it closes the listener,
+ * after which the kernel fails every stopped call with ENOSYS.
+ */
+public final class ExecveSupervisor {
+    /**
+     * Server-wide settings ({@code sandbox.seccomp.execve}).
+     *
+     * @param internalBypass canonical full paths allowed without a policy check (agentsh's own binaries)
+     */
+    public record Settings(int maxArgc, int maxArgvBytes, TruncatedArgv onTruncated, Duration approvalTimeout,
+                           boolean allowOnApprovalTimeout, Set<String> internalBypass) {
+        public Settings {
+            internalBypass = Set.copyOf(internalBypass);
+        }
+    }
+
+    /** What to do with an exec whose arguments exceed the limits. */
+    public enum TruncatedArgv { DENY, ALLOW, APPROVAL }
+
+    /** Every notify class lives in this one program and one listener; only exec for now. */
+    private static final byte[] PROGRAM = SeccompProgram.builder()
+            .notify(SeccompProgram.NR_EXECVE, SeccompProgram.NR_EXECVEAT)
+            // io_uring performs opens and connects no seccomp filter sees.
+            .fail(SeccompProgram.ENOSYS, SeccompProgram.NR_IO_URING_SETUP, SeccompProgram.NR_IO_URING_ENTER,
+                    SeccompProgram.NR_IO_URING_REGISTER)
+            .build().bytes();
+    private static final int RECEIVE_POLL_MILLIS = 200;
+
+    private final Settings settings;
+    private final EventLog events;
+    private final ApprovalManager approvals;
+    private final Consumer<String> warn;
+
+    public ExecveSupervisor(Settings settings, EventLog events, ApprovalManager approvals, Consumer<String> warn) {
+        this.settings = settings;
+        this.events = events;
+        this.approvals = approvals;
+        this.warn = warn;
+    }
+
+    /** The supervision of one command of a session, to put in its {@link ProcessLauncher.Launch}. */
+    public CommandSupervision forCommand(String sessionId, String commandId, PolicyEngine engine) {
+        return new CommandSupervision(sessionId, commandId, engine);
+    }
+
+    /** One command's tree under supervision. */
+    public final class CommandSupervision implements ProcessLauncher.Supervision {
+        private final String sessionId;
+        private final String commandId;
+        private final PolicyEngine engine;
+        private final LinkedBlockingQueue<Event> unrecorded = new LinkedBlockingQueue<>();
+        private final Object recordedLock = new Object();
+        private long queued;
+        private long recorded;
+        private SeccompListener listener;
+        private ProcessLineage lineage;
+        private volatile boolean served;
+
+        private CommandSupervision(String sessionId, String commandId, PolicyEngine engine) {
+            this.sessionId = sessionId;
+            this.commandId = commandId;
+            this.engine = engine;
+        }
+
+        @Override
+        public byte[] program() {
+            return PROGRAM.clone();
+        }
+
+        @Override
+        public void attach(SeccompListener listener, int launcherPid) throws IOException {
+            this.listener = listener;
+            try {
+                this.lineage = new ProcessLineage(launcherPid);
+            } catch (IOException e) {
+                listener.close();
+                throw e;
+            }
+            listener.preferSyncWakeUp();
+            Thread.ofPlatform().daemon().name("execve-supervisor-" + launcherPid).start(this::serve);
+            Thread.ofVirtual().name("execve-recorder-" + launcherPid).start(this::recordLoop);
+        }
+
+        /** Blocks until every event of calls answered so far is recorded. */
+        public void awaitRecorded() throws InterruptedException {
+            synchronized (recordedLock) {
+                long target = queued;
+                while (recorded < target) {
+                    recordedLock.wait();
+                }
+            }
+        }
+
+        private void serve() {
+            try (SeccompListener l = listener) {
+                serveUntilGone(l);
+            } finally {
+                served = true;
+            }
+        }
+
+        private void serveUntilGone(SeccompListener l) {
+            try {
+                while (true) {
+                    Receive r = l.receive(RECEIVE_POLL_MILLIS);
+                    if (r instanceof Receive.Gone) {
+                        return;
+                    }
+                    if (r instanceof Receive.Call call) {
+                        handle(call.notification());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // Closing the listener (try-with-resources) makes the kernel fail every stopped and future exec of
+                // the tree with ENOSYS: a broken supervisor lets nothing through.
+                warn.accept("execve supervisor of session " + sessionId + " failed; its commands can no longer exec: " + e);
+                queue(Event.builder("supervisor_failed", sessionId).commandId(commandId)
+                        .field("error", String.valueOf(e.getMessage())).build());
+            }
+        }
+
+        private void handle(Notification n) throws IOException {
+            if (n.nr() != SeccompProgram.NR_EXECVE && n.nr() != SeccompProgram.NR_EXECVEAT) {
+                listener.fail(n.id(), Libc.ENOSYS);
+                return;
+            }
+            ExecveCall call;
+            try {
+                call = ExecveCall.read(n, settings.maxArgc(), settings.maxArgvBytes());
+            } catch (IOException e) {
+                refuse(n, null, "cannot read the exec from the process: " + e.getMessage());
+                return;
+            }
+            // The process may have died, or been interrupted, while we read; its pid could even be reused by now.
+            if (!listener.isPending(n.id())) {
+                return;
+            }
+            if (call.unresolvable()) {
+                refuse(n, call, "the executable has no path to check (" + call.filename() + ")");
+                return;
+            }
+            if (!call.exists()) {
+                // What the kernel would answer itself; a shell searching PATH makes many of these.
+                listener.fail(n.id(), Libc.ENOENT);
+                return;
+            }
+            ProcessLineage.Position position;
+            try {
+                position = lineage.positionOf(n.pid());
+            } catch (IOException gone) {
+                listener.fail(n.id(), Libc.EACCES);
+                return;
+            }
+            if (settings.internalBypass().contains(call.filename())) {
+                answer(n, call, position, Decision.ALLOW, Event.Policy.of("allow", "allow", "internal_bypass")
+                        .withMessage("agentsh's own binary"), null);
+                return;
+            }
+            Verdict verdict = engine.checkExecve(call.filename(), call.argv(), position.depth());
+            Decision decision = verdict.decision();
+            String message = verdict.reason();
+            if (call.truncated() && decision != Decision.DENY) {
+                switch (settings.onTruncated()) {
+                    case DENY -> {
+                        decision = Decision.DENY;
+                        message = "arguments exceed the limits (max_argc " + settings.maxArgc() + ", max_argv_bytes "
+                                + settings.maxArgvBytes() + ") and on_truncated is deny";
+                    }
+                    case APPROVAL -> decision = Decision.APPROVE;
+                    case ALLOW -> { }
+                }
+            }
+            Event.Policy policy = Event.Policy.of(verdict.policyDecision().wireName(), decision.wireName(),
+                    verdict.rule()).withMessage(message);
+            switch (decision) {
+                case ALLOW, AUDIT -> answer(n, call, position, Decision.ALLOW, policy, verdict);
+                case APPROVE -> holdForApproval(n, call, position, policy, verdict);
+                // A nested exec cannot be replaced by another program yet; refusing is the safe reading of redirect.
+                default -> answer(n, call, position, Decision.DENY, policy, verdict);
+            }
+        }
+
+        private void holdForApproval(Notification n, ExecveCall call, ProcessLineage.Position position,
+                                     Event.Policy policy, Verdict verdict) {
+            Thread.ofVirtual().name("execve-approval-" + n.pid()).start(() -> {
+                try {
+                    ApprovalManager.Answer a = approvals.ask(sessionId, commandId, "execve",
+                            String.join(" ", call.argv()), policy.rule(), policy.message(),
+                            Map.of("filename", call.filename(), "argv", call.argv(), "depth", position.depth()),
+                            settings.approvalTimeout());
+                    boolean allow = a.outcome() == ApprovalManager.Outcome.APPROVED
+                            || (a.outcome() == ApprovalManager.Outcome.TIMED_OUT && settings.allowOnApprovalTimeout());
+                    String why = switch (a.outcome()) {
+                        case APPROVED -> "approved";
+                        case TIMED_OUT -> "approval timed out";
+                        default -> "approval denied";
+                    };
+                    answer(n, call, position, allow ? Decision.ALLOW : Decision.DENY,
+                            policy.withMessage(why + (a.reason().isEmpty() ? "" : ": " + a.reason())), verdict);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failQuietly(n);
+                } catch (IOException | RuntimeException e) {
+                    failQuietly(n);
+                }
+            });
+        }
+
+        private void answer(Notification n, ExecveCall call, ProcessLineage.Position position, Decision decision,
+                            Event.Policy policy, Verdict verdict) throws IOException {
+            boolean delivered;
+            if (decision == Decision.ALLOW) {
+                delivered = listener.allow(n.id());
+                if (delivered) {
+                    try {
+                        lineage.executed(n.pid(), position.depth());
+                    } catch (IOException gone) {
+                        // The process died right after the answer; nothing of it is left to track.
+                    }
+                }
+            } else {
+                delivered = listener.fail(n.id(), Libc.EACCES);
+            }
+            if (!delivered) {
+                return;
+            }
+            Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve")
+                    .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
+                    .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
+                    .truncated(call.truncated()).policy(policy)
+                    .effectiveAction(decision == Decision.ALLOW ? "allowed" : "blocked");
+            if (verdict != null) {
+                e.unwrappedFrom(verdict.unwrappedFrom()).payloadCommand(verdict.payloadCommand());
+            }
+            queue(e.build());
+        }
+
+        /** Denies a call that could not be judged, and says why. */
+        private void refuse(Notification n, ExecveCall call, String reason) throws IOException {
+            if (!listener.fail(n.id(), Libc.EACCES)) {
+                return;
+            }
+            Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve").pid(n.pid())
+                    .policy(Event.Policy.of("deny", "deny", "unverifiable").withMessage(reason))
+                    .effectiveAction("blocked");
+            if (call != null) {
+                e.filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv()).truncated(call.truncated());
+            }
+            queue(e.build());
+        }
+
+        private void failQuietly(Notification n) {
+            try {
+                listener.fail(n.id(), Libc.EACCES);
+            } catch (IOException | RuntimeException ignored) {
+                // The listener is gone; the kernel fails the call with ENOSYS instead.
+            }
+        }
+
+        private void queue(Event event) {
+            synchronized (recordedLock) {
+                queued++;
+            }
+            unrecorded.add(event);
+        }
+
+        /** Runs until the tree is gone and everything it caused is recorded. */
+        private void recordLoop() {
+            List<Event> batch = new ArrayList<>();
+            while (!(served && unrecorded.isEmpty())) {
+                try {
+                    Event first = unrecorded.poll(RECEIVE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                unrecorded.drainTo(batch);
+                try {
+                    events.record(batch);
+                } catch (RuntimeException e) {
+                    warn.accept("could not record execve events of session " + sessionId + ": " + e.getMessage());
+                }
+                synchronized (recordedLock) {
+                    recorded += batch.size();
+                    recordedLock.notifyAll();
+                }
+                batch.clear();
+            }
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package dev.agentsh.server.seccomp;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.agentsh.policy.engine.EngineOptions;
+import dev.agentsh.policy.engine.PolicyEngine;
+import dev.agentsh.policy.load.PolicyLoader;
+import dev.agentsh.server.approvals.ApprovalManager;
+import dev.agentsh.server.events.Event;
+import dev.agentsh.server.events.EventLog;
+import dev.agentsh.server.events.EventQuery;
+import dev.agentsh.server.exec.LauncherBinary;
+import dev.agentsh.server.exec.NativeLauncher;
+import dev.agentsh.server.exec.ProcessLauncher;
+import dev.agentsh.server.host.HostExecutables;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The supervisor on the real kernel: a command runs under the launcher's seccomp filter and every exec of its tree
+ * is judged. Each test would fail with interception off: the nested programs would then simply run.
+ */
+class ExecveSupervisorTest {
+    private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
+    private static final String POLICY = """
+            version: 1
+            name: execve-test
+            command_rules:
+              - name: no-nested-od
+                commands: [od]
+                context: [nested]
+                decision: deny
+                message: "od only as the session's own command"
+              - name: no-base32
+                commands: [base32]
+                decision: deny
+              - name: everything-else
+                commands: ["*"]
+                decision: allow
+            """;
+
+    @TempDir
+    static Path dir;
+    private static SupervisorSocket socket;
+    private static NativeLauncher launcher;
+    private static EventLog events;
+    private static ExecveSupervisor supervisor;
+    private static final List<String> warnings = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path bin = LauncherBinary.install(dir.resolve("bin"));
+        socket = SupervisorSocket.open(dir.resolve("bin/supervisor.sock"));
+        launcher = new NativeLauncher(bin, socket);
+        events = EventLog.open(dir.resolve("events.db"), null);
+        supervisor = new ExecveSupervisor(new ExecveSupervisor.Settings(1000, 65536,
+                ExecveSupervisor.TruncatedArgv.DENY, Duration.ofSeconds(1), false, Set.of()), events,
+                new ApprovalManager(new ApprovalManager.Listener() {
+                    @Override
+                    public void requested(dev.agentsh.server.approvals.ApprovalRequest request) {
+                    }
+
+                    @Override
+                    public void resolved(dev.agentsh.server.approvals.ApprovalRequest request, ApprovalManager.Answer answer) {
+                    }
+                }), warnings::add);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        socket.close();
+        events.close();
+    }
+
+    record Run(int exit, String out, String err, List<Event> execs) {
+    }
+
+    private static Run run(String... argv) throws Exception {
+        PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
+                EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)));
+        String commandId = "cmd-" + UUID.randomUUID();
+        ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", commandId, engine);
+        Process p = launcher.start(new ProcessLauncher.Launch(List.of(argv), ENV, dir, null, null, supervision));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), UTF_8);
+        int exit = p.waitFor();
+        supervision.awaitRecorded();
+        List<Event> execs = events.query(EventQuery.all().withCommandId(commandId).withAscending(true)
+                .withLimit(EventQuery.MAX_LIMIT));
+        return new Run(exit, out, err, execs);
+    }
+
+    @Test
+    void theDirectCommandIsAllowedAtDepthZero() throws Exception {
+        Run r = run("od", "-c", "/dev/null");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.execs()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("execve");
+            assertThat(e.depth()).isZero();
+            assertThat(e.filename()).isEqualTo("/usr/bin/od");
+            assertThat(e.policy().rule()).isEqualTo("everything-else");
+        });
+    }
+
+    @Test
+    void theSameProgramNestedIsDeniedAndTheShellSaysPermissionDenied() throws Exception {
+        Run r = run("sh", "-c", "od -c /dev/null; echo after=$?");
+        assertThat(r.out()).isEqualTo("after=126\n");
+        assertThat(r.err()).contains("Permission denied");
+        Event od = r.execs().stream().filter(e -> "/usr/bin/od".equals(e.filename())).findFirst().orElseThrow();
+        assertThat(od.depth()).isEqualTo(1);
+        assertThat(od.policy().rule()).isEqualTo("no-nested-od");
+        assertThat(od.effectiveAction()).isEqualTo("blocked");
+    }
+
+    @Test
+    void anInPlaceExecOfTheShellIsNested() throws Exception {
+        // bash execs the last command of -c in place; dash forks. Both must be judged nested.
+        Run r = run("bash", "-c", "od -c /dev/null");
+        assertThat(r.exit()).isEqualTo(126);
+        assertThat(r.err()).contains("Permission denied");
+    }
+
+    @Test
+    void wrappersAndSymlinksDoNotHideTheProgram() throws Exception {
+        Path link = dir.resolve("innocent");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of("/usr/bin/base32"));
+        Run r = run("sh", "-c", "env base32 /dev/null; echo env=$?; nice -n 5 base32 /dev/null; echo nice=$?; "
+                + "./innocent /dev/null; echo link=$?; /lib64/ld-linux-x86-64.so.2 /usr/bin/base32 /dev/null; echo loader=$?");
+        assertThat(r.out()).isEqualTo("env=126\nnice=126\nlink=126\nloader=126\n");
+    }
+
+    @Test
+    void deniedExecsAreRecordedAfterTheAnswerWithTheirContext() throws Exception {
+        Run r = run("sh", "-c", "base32 /dev/null; :");
+        Event denied = r.execs().stream().filter(e -> "blocked".equals(e.effectiveAction())).findFirst().orElseThrow();
+        assertThat(denied.argv()).containsExactly("base32", "/dev/null");
+        assertThat(denied.rawFilename()).isEqualTo("/usr/bin/base32");
+        assertThat(denied.parentPid()).isPositive();
+        assertThat(denied.policy().decision()).isEqualTo("deny");
+    }
+
+    @Test
+    void truncatedArgumentsAreDeniedByDefault() throws Exception {
+        Run r = run("sh", "-c", "/bin/echo $(seq 1 1500) > /dev/null; echo echo=$?");
+        assertThat(r.out()).isEqualTo("echo=126\n");
+        Event echo = r.execs().stream().filter(e -> "/usr/bin/echo".equals(e.filename())).findFirst().orElseThrow();
+        assertThat(echo.truncated()).isTrue();
+        assertThat(echo.argv()).hasSize(1000);
+    }
+}
