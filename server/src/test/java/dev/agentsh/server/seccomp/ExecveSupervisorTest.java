@@ -161,4 +161,51 @@ class ExecveSupervisorTest {
         assertThat(echo.truncated()).isTrue();
         assertThat(echo.argv()).hasSize(1000);
     }
+
+    @Test
+    void moreWrappersAreUnwrapped() throws Exception {
+        Run r = run("sh", "-c", "echo /dev/null | xargs base32; echo xargs=$?; timeout 5 base32 /dev/null; echo timeout=$?");
+        // xargs reports 126 for a command it could not run; timeout passes 126 through.
+        assertThat(r.out()).isEqualTo("xargs=126\ntimeout=126\n");
+    }
+
+    @Test
+    void anExecOfAnInMemoryFileIsDenied() throws Exception {
+        // fexecve: execveat(fd, "", AT_EMPTY_PATH) of a memfd holding a copy of /bin/true. No path names it.
+        String script = "import os\n"
+                + "fd = os.memfd_create('payload', 0)\n"
+                + "os.write(fd, open('/usr/bin/true', 'rb').read())\n"
+                + "try:\n    os.execve(fd, ['payload'], {})\nexcept PermissionError:\n    print('denied')\n";
+        Run r = run("/usr/bin/python3", "-c", script);
+        assertThat(r.out()).as(r.err()).isEqualTo("denied\n");
+        assertThat(r.execs()).anySatisfy(e -> {
+            assertThat(e.filename()).startsWith("/memfd:payload");
+            assertThat(e.policy().rule()).isEqualTo("unverifiable");
+        });
+    }
+
+    @Test
+    void execveatOfADescriptorIsJudgedAsTheFileItNames() throws Exception {
+        String script = "import os\n"
+                + "fd = os.open('/usr/bin/base32', os.O_RDONLY)\n"
+                + "try:\n    os.execve(fd, ['base32', '/dev/null'], {})\nexcept PermissionError:\n    print('denied')\n";
+        Run r = run("/usr/bin/python3", "-c", script);
+        assertThat(r.out()).as(r.err()).isEqualTo("denied\n");
+        assertThat(r.execs()).anySatisfy(e -> {
+            assertThat(e.filename()).isEqualTo("/usr/bin/base32");
+            assertThat(e.rawFilename()).as("execveat with AT_EMPTY_PATH names no path").isNullOrEmpty();
+        });
+    }
+
+    @Test
+    void ioUringIsUnavailableUnderInterception() throws Exception {
+        // io_uring_setup(1, params): ENOSYS (38) under the filter, so its opens and connects cannot bypass it.
+        String script = "import ctypes, os\n"
+                + "libc = ctypes.CDLL(None, use_errno=True)\n"
+                + "params = ctypes.create_string_buffer(120)\n"
+                + "rc = libc.syscall(425, 1, params)\n"
+                + "print(rc, ctypes.get_errno())\n";
+        Run r = run("/usr/bin/python3", "-c", script);
+        assertThat(r.out()).as(r.err()).isEqualTo("-1 38\n");
+    }
 }
