@@ -241,22 +241,6 @@ public final class ExecveSupervisor {
 
         private void answer(Notification n, ExecveCall call, ProcessLineage.Position position, Decision decision,
                             Event.Policy policy, Verdict verdict) throws IOException {
-            boolean delivered;
-            if (decision == Decision.ALLOW) {
-                delivered = listener.allow(n.id());
-                if (delivered) {
-                    try {
-                        lineage.executed(n.pid(), position.depth());
-                    } catch (IOException gone) {
-                        // The process died right after the answer; nothing of it is left to track.
-                    }
-                }
-            } else {
-                delivered = listener.fail(n.id(), Libc.EACCES);
-            }
-            if (!delivered) {
-                return;
-            }
             Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve")
                     .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
                     .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
@@ -265,21 +249,54 @@ public final class ExecveSupervisor {
             if (verdict != null) {
                 e.unwrappedFrom(verdict.unwrappedFrom()).payloadCommand(verdict.payloadCommand());
             }
-            queue(e.build());
+            if (decision == Decision.ALLOW) {
+                if (reply(n, e.build(), true, 0)) {
+                    try {
+                        lineage.executed(n.pid(), position.depth());
+                    } catch (IOException gone) {
+                        // The process died right after the answer; nothing of it is left to track.
+                    }
+                }
+            } else {
+                reply(n, e.build(), false, Libc.EACCES);
+            }
+        }
+
+        /**
+         * Answers, then queues the event. The event is counted before the answer goes out: once the process has it,
+         * the command may end at once, and {@link #awaitRecorded} must already know there is an event to wait for.
+         *
+         * @return whether the answer reached a waiting call
+         */
+        private boolean reply(Notification n, Event event, boolean allow, int errno) throws IOException {
+            synchronized (recordedLock) {
+                queued++;
+            }
+            boolean delivered = false;
+            try {
+                delivered = allow ? listener.allow(n.id()) : listener.fail(n.id(), errno);
+                return delivered;
+            } finally {
+                if (delivered) {
+                    unrecorded.add(event);
+                } else {
+                    synchronized (recordedLock) {
+                        queued--;
+                        recordedLock.notifyAll();
+                    }
+                }
+            }
         }
 
         /** Denies a call that could not be judged, and says why. */
         private void refuse(Notification n, ExecveCall call, String reason) throws IOException {
-            if (!listener.fail(n.id(), Libc.EACCES)) {
-                return;
-            }
             Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve").pid(n.pid())
                     .policy(Event.Policy.of("deny", "deny", "unverifiable").withMessage(reason))
                     .effectiveAction("blocked");
             if (call != null) {
                 e.filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv()).truncated(call.truncated());
             }
-            queue(e.build());
+            reply(n, e.build(), false, Libc.EACCES);
         }
 
         private void failQuietly(Notification n) {
