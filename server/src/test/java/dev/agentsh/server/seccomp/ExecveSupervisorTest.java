@@ -45,6 +45,10 @@ class ExecveSupervisorTest {
               - name: no-base32
                 commands: [base32]
                 decision: deny
+              - name: ask-for-base64
+                commands: [base64]
+                decision: approve
+                message: "base64 needs a human"
               - name: everything-else
                 commands: ["*"]
                 decision: allow
@@ -56,6 +60,7 @@ class ExecveSupervisorTest {
     private static NativeLauncher launcher;
     private static EventLog events;
     private static ExecveSupervisor supervisor;
+    private static ApprovalManager approvals;
     private static final List<String> warnings = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -64,9 +69,7 @@ class ExecveSupervisorTest {
         socket = SupervisorSocket.open(dir.resolve("bin/supervisor.sock"));
         launcher = new NativeLauncher(bin, socket);
         events = EventLog.open(dir.resolve("events.db"), null);
-        supervisor = new ExecveSupervisor(new ExecveSupervisor.Settings(1000, 65536,
-                ExecveSupervisor.TruncatedArgv.DENY, Duration.ofSeconds(1), false, Set.of()), events,
-                new ApprovalManager(new ApprovalManager.Listener() {
+        approvals = new ApprovalManager(new ApprovalManager.Listener() {
                     @Override
                     public void requested(dev.agentsh.server.approvals.ApprovalRequest request) {
                     }
@@ -74,7 +77,10 @@ class ExecveSupervisorTest {
                     @Override
                     public void resolved(dev.agentsh.server.approvals.ApprovalRequest request, ApprovalManager.Answer answer) {
                     }
-                }), warnings::add);
+                });
+        supervisor = new ExecveSupervisor(new ExecveSupervisor.Settings(1000, 65536,
+                ExecveSupervisor.TruncatedArgv.DENY, Duration.ofSeconds(1), false, Set.of()), events, approvals,
+                warnings::add);
     }
 
     @AfterAll
@@ -88,7 +94,7 @@ class ExecveSupervisorTest {
 
     private static Run run(String... argv) throws Exception {
         PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
-                EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)));
+                EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)).withApprovals(true));
         String commandId = "cmd-" + UUID.randomUUID();
         ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", commandId, engine);
         Process p = launcher.start(new ProcessLauncher.Launch(List.of(argv), ENV, dir, null, null, supervision));
@@ -207,5 +213,42 @@ class ExecveSupervisorTest {
                 + "print(rc, ctypes.get_errno())\n";
         Run r = run("/usr/bin/python3", "-c", script);
         assertThat(r.out()).as(r.err()).isEqualTo("-1 38\n");
+    }
+
+    @Test
+    void anApprovalHoldsTheExecUntilAnswered() throws Exception {
+        Thread approver = Thread.ofVirtual().start(() -> answerNext(true));
+        Run approved = run("sh", "-c", "base64 /dev/null; echo rc=$?");
+        approver.join();
+        assertThat(approved.out()).isEqualTo("rc=0\n");
+
+        approver = Thread.ofVirtual().start(() -> answerNext(false));
+        Run denied = run("sh", "-c", "base64 /dev/null; echo rc=$?");
+        approver.join();
+        assertThat(denied.out()).isEqualTo("rc=126\n");
+        assertThat(denied.execs()).anySatisfy(e -> assertThat(e.policy().message()).startsWith("approval denied"));
+
+        // Nobody answers: after approval_timeout (1 s here) the action is deny.
+        Run timedOut = run("sh", "-c", "base64 /dev/null; echo rc=$?");
+        assertThat(timedOut.out()).isEqualTo("rc=126\n");
+        assertThat(timedOut.execs()).anySatisfy(e -> assertThat(e.policy().message()).startsWith("approval timed out"));
+    }
+
+    /** Waits for the next pending approval and answers it. */
+    private static void answerNext(boolean approve) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<dev.agentsh.server.approvals.ApprovalRequest> pending = approvals.list();
+            if (!pending.isEmpty()) {
+                approvals.resolve(pending.getFirst().id(), approve, approve ? "" : "not today");
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        throw new AssertionError("no approval was asked for");
     }
 }
