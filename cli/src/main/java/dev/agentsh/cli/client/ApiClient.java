@@ -82,20 +82,17 @@ public final class ApiClient implements AutoCloseable {
      */
     public JsonNode exec(String id, ObjectNode execRequest, Duration timeout) {
         String path = sessionPath(id) + "/exec";
-        String body;
-        int status;
         try (HttpResponse response = send("POST", path, execRequest, Map.of(), timeout)) {
-            body = response.text();
-            status = response.status();
+            String body = response.text();
+            if (response.isSuccess()) {
+                return parse("POST", path, body);
+            }
+            JsonNode refusal = execResponse(body);
+            if (refusal != null) {
+                return refusal;
+            }
+            throw new ApiException("POST", path, response.status(), body);
         }
-        if (status / 100 == 2) {
-            return parse("POST", path, body);
-        }
-        JsonNode refusal = execResponse(body);
-        if (refusal != null) {
-            return refusal;
-        }
-        throw new ApiException("POST", path, status, body);
     }
 
     /**

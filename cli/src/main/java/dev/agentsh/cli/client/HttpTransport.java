@@ -22,7 +22,7 @@ import java.util.Map;
  * connection died in the middle of the exchange.
  */
 final class HttpTransport {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final URI server;

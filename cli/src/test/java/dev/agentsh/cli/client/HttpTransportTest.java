@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,6 +158,47 @@ class HttpTransportTest {
             assertThatThrownBy(api::sessions).isInstanceOf(ServerUnreachableException.class);
             assertThat(api.healthy(Duration.ofMillis(100))).isFalse();
         }
+    }
+
+    /** A listener whose queue is full makes connect(2) wait; the deadline ends the wait, and it counts as unreachable. */
+    @Test
+    void aConnectThatHangsIsUnreachableWhenItsTimeIsUp() throws Exception {
+        Path socket = dir.resolve("full.sock");
+        List<SocketChannel> queued = new ArrayList<>();
+        try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            listener.bind(UnixDomainSocketAddress.of(socket), 1);
+            try {
+                while (queued.size() < 64) { // never accepted: each waits in the queue until it is full
+                    SocketChannel waiting = SocketChannel.open(StandardProtocolFamily.UNIX);
+                    queued.add(waiting);
+                    waiting.configureBlocking(false);
+                    waiting.connect(UnixDomainSocketAddress.of(socket));
+                }
+            } catch (IOException full) {
+                // EAGAIN: the queue is full, so a blocking connect will wait
+            }
+            try (ApiClient api = new ApiClient(URI.create("unix://" + socket), null, null)) {
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> api.exec("s1", Json.object().put("command", "x"), Duration.ofMillis(300)))
+                        .isInstanceOf(ServerUnreachableException.class)
+                        .hasMessageContaining("(no connection within 300ms)");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            }
+        } finally {
+            for (SocketChannel channel : queued) {
+                channel.close();
+            }
+        }
+    }
+
+    @Test
+    void anUnreachableUnixSocketIsNeverAutoStarted() {
+        String url = "unix://" + dir.resolve("gone.sock");
+        Cli.Run r = Cli.run(Cli.env(dir, "AGENTSH_SERVER", url), "exec", "s1", "--", "ls");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).doesNotContain("auto-starting")
+                .startsWith("agentsh: cannot reach the agentsh server at " + url + " (")
+                .endsWith("Start it with: agentsh server [--config FILE]\n");
     }
 
     @Test
