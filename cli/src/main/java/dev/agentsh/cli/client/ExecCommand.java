@@ -137,7 +137,7 @@ public final class ExecCommand implements Callable<Integer> {
         boolean jsonOutput = "json".equals(choice("--output", output, "AGENTSH_OUTPUT", OUTPUTS, "shell"));
         if (pty && (stream || jsonOutput)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--pty cannot be combined with " + (stream ? "--stream" : "--output json") + ": a terminal is not a record");
+                    "--pty cannot be combined with " + (stream ? "--stream" : "--output json"));
         }
         // A person at a terminal gets one for the command (an interactive `agentsh exec SID -- claude`);
         // asking for a stream or JSON, or handing over a whole request, says a program is reading instead.
