@@ -1,39 +1,28 @@
 package dev.agentsh.cli.client;
 
-import dev.agentsh.policy.load.GoDurations;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandler;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * The agentsh HTTP API, one method per route the CLI uses. Every failure surfaces as a
- * {@link ClientException}: {@link ServerUnreachableException} when nothing accepts the connection,
- * {@link ApiException} for an error status, and a "went away" message when the connection dies.
+ * The agentsh HTTP API, one method per route the CLI uses, over {@link HttpTransport} (TCP or a unix
+ * socket). Every failure surfaces as a {@link ClientException}: {@link ServerUnreachableException}
+ * when nothing accepts the connection, {@link ApiException} for an error status, and a "went away"
+ * message when the connection dies.
  */
 public final class ApiClient implements AutoCloseable {
     /** Every request but exec waits this long, as in the original. */
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final String API = "/api/v1";
 
     /** How a streamed exec ended: its done frame, or the ExecResponse of a server that refused to run it. */
@@ -46,20 +35,21 @@ public final class ApiClient implements AutoCloseable {
     }
 
     private final URI server;
-    private final String base;
-    private final String apiKey;
-    private final String traceparent;
-    private final HttpClient http;
+    private final String basePath;
+    private final HttpTransport http;
 
+    /** {@code server} is http://host[:port][/prefix] or unix:///path/to.sock. */
     public ApiClient(URI server, String apiKey, String traceparent) {
         this.server = server;
-        this.base = server.toString().replaceAll("/+$", "");
-        this.apiKey = apiKey;
-        this.traceparent = traceparent;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build();
+        this.basePath = "unix".equals(server.getScheme()) ? "" : server.getRawPath().replaceAll("/+$", "");
+        Map<String, String> headers = new HashMap<>();
+        if (apiKey != null) {
+            headers.put("X-API-Key", apiKey);
+        }
+        if (traceparent != null) {
+            headers.put("Traceparent", traceparent);
+        }
+        this.http = new HttpTransport(server, headers);
     }
 
     public URI server() {
@@ -92,15 +82,17 @@ public final class ApiClient implements AutoCloseable {
      */
     public JsonNode exec(String id, ObjectNode execRequest, Duration timeout) {
         String path = sessionPath(id) + "/exec";
-        HttpResponse<String> response = send(request("POST", path, execRequest, timeout).build(), BodyHandlers.ofString());
-        if (isSuccess(response.statusCode())) {
-            return parse("POST", path, response.body());
+        try (HttpResponse response = send("POST", path, execRequest, Map.of(), timeout)) {
+            String body = response.text();
+            if (response.isSuccess()) {
+                return parse("POST", path, body);
+            }
+            JsonNode refusal = execResponse(body);
+            if (refusal != null) {
+                return refusal;
+            }
+            throw new ApiException("POST", path, response.status(), body);
         }
-        JsonNode refusal = execResponse(response.body());
-        if (refusal != null) {
-            return refusal;
-        }
-        throw new ApiException("POST", path, response.statusCode(), response.body());
     }
 
     /**
@@ -110,18 +102,17 @@ public final class ApiClient implements AutoCloseable {
      */
     public StreamEnd execStream(String id, ObjectNode execRequest, Duration timeout, BiConsumer<String, String> output) {
         String path = sessionPath(id) + "/exec/stream";
-        HttpRequest streaming = request("POST", path, execRequest, timeout).header("Accept", "text/event-stream").build();
-        HttpResponse<Stream<String>> response = send(streaming, BodyHandlers.ofLines());
-        try (Stream<String> lines = response.body()) {
-            if (!isSuccess(response.statusCode())) {
-                String body = lines.collect(Collectors.joining("\n"));
+        try (HttpResponse response = send("POST", path, execRequest, Map.of("Accept", "text/event-stream"), timeout)) {
+            if (!response.isSuccess()) {
+                String body = response.text();
                 JsonNode refusal = execResponse(body);
                 if (refusal != null) {
                     return new StreamEnd.Refused(refusal);
                 }
-                throw new ApiException("POST", path, response.statusCode(), body);
+                throw new ApiException("POST", path, response.status(), body);
             }
-            Iterator<Sse.Event> events = Sse.events(lines.iterator());
+            response.noDeadline();
+            Iterator<Sse.Event> events = Sse.events(response.lines());
             while (events.hasNext()) {
                 Sse.Event event = events.next();
                 JsonNode frame = parse("POST", path, event.data());
@@ -135,25 +126,27 @@ public final class ApiClient implements AutoCloseable {
                     }
                 }
             }
-            throw new ClientException("the server went away during the request (the stream ended before the command finished); check its log");
-        } catch (UncheckedIOException e) {
-            throw wentAway(e.getCause());
+            throw HttpTransport.wentAway("the stream ended before the command finished");
         }
     }
 
     /** Follows a session's live events, handing each event's JSON to {@code data}, until the server ends the stream. */
     public void tailEvents(String id, Consumer<String> data) {
         String path = sessionPath(id) + "/events";
-        HttpRequest streaming = request("GET", path, null, null).header("Accept", "text/event-stream").build();
-        HttpResponse<Stream<String>> response = send(streaming, BodyHandlers.ofLines());
-        try (Stream<String> lines = response.body()) {
-            if (!isSuccess(response.statusCode())) {
-                throw new ApiException("GET", path, response.statusCode(), lines.collect(Collectors.joining("\n")));
+        try (HttpResponse response = send("GET", path, null, Map.of("Accept", "text/event-stream"), null)) {
+            if (!response.isSuccess()) {
+                throw new ApiException("GET", path, response.status(), response.text());
             }
-            Sse.events(lines.iterator()).forEachRemaining(event -> data.accept(event.data()));
-        } catch (UncheckedIOException e) {
-            throw wentAway(e.getCause());
+            Sse.events(response.lines()).forEachRemaining(event -> data.accept(event.data()));
         }
+    }
+
+    /**
+     * Opens the session's PTY WebSocket. {@code timeout} bounds the handshake only; the caller sets the
+     * deadline of the conversation that follows.
+     */
+    public WebSocket pty(String id, Duration timeout) {
+        return WebSocket.open(http, basePath + sessionPath(id) + "/pty", timeout);
     }
 
     public JsonNode history(String id, Map<String, String> query) {
@@ -182,8 +175,8 @@ public final class ApiClient implements AutoCloseable {
 
     /** Whether {@code GET /health} answers 2xx within {@code timeout}. */
     public boolean healthy(Duration timeout) {
-        try {
-            return isSuccess(send(request("GET", "/health", null, timeout).build(), BodyHandlers.discarding()).statusCode());
+        try (HttpResponse response = send("GET", "/health", null, Map.of(), timeout)) {
+            return response.isSuccess();
         } catch (ClientException e) {
             return false;
         }
@@ -191,8 +184,7 @@ public final class ApiClient implements AutoCloseable {
 
     @Override
     public void close() {
-        // Every call is synchronous and complete by now; nothing is left to wait for.
-        http.shutdownNow();
+        // Every request has its own connection, closed when its response has been read.
     }
 
     /** The first message in a cause chain, else {@code fallback} (the JDK's ConnectException has none at all). */
@@ -206,53 +198,23 @@ public final class ApiClient implements AutoCloseable {
     }
 
     private JsonNode json(String method, String path, ObjectNode body) {
-        HttpResponse<String> response = send(request(method, path, body, DEFAULT_TIMEOUT).build(), BodyHandlers.ofString());
-        if (!isSuccess(response.statusCode())) {
-            throw new ApiException(method, path, response.statusCode(), response.body());
+        try (HttpResponse response = send(method, path, body, Map.of(), DEFAULT_TIMEOUT)) {
+            String text = response.text();
+            if (!response.isSuccess()) {
+                throw new ApiException(method, path, response.status(), text);
+            }
+            return parse(method, path, text);
         }
-        return parse(method, path, response.body());
     }
 
     /** A request with the headers every call carries; a null timeout waits as long as the server streams. */
-    private HttpRequest.Builder request(String method, String path, ObjectNode body, Duration timeout) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
+    private HttpResponse send(String method, String path, ObjectNode body, Map<String, String> headers, Duration timeout) {
         if (body == null) {
-            builder.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            builder.method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
-                    .header("Content-Type", "application/json");
+            return http.send(method, basePath + path, headers, null, timeout);
         }
-        if (timeout != null) {
-            builder.timeout(timeout);
-        }
-        if (apiKey != null) {
-            builder.header("X-API-Key", apiKey);
-        }
-        if (traceparent != null) {
-            builder.header("Traceparent", traceparent);
-        }
-        return builder;
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler) {
-        try {
-            return http.send(request, handler);
-        } catch (ConnectException | HttpConnectTimeoutException e) {
-            throw new ServerUnreachableException(base, detail(e, "connection refused"));
-        } catch (HttpTimeoutException e) {
-            String waited = request.timeout().map(GoDurations::format).orElse("the allowed time");
-            throw new ClientException("no response from the server within " + waited
-                    + "; the request may still be running there (for exec, raise --client-timeout)");
-        } catch (IOException e) {
-            throw wentAway(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ClientException("interrupted while waiting for the server");
-        }
-    }
-
-    private static ClientException wentAway(Throwable e) {
-        return new ClientException("the server went away during the request (" + detail(e, "connection closed") + "); check its log");
+        Map<String, String> withType = new HashMap<>(headers);
+        withType.put("Content-Type", "application/json");
+        return http.send(method, basePath + path, withType, body.toString().getBytes(StandardCharsets.UTF_8), timeout);
     }
 
     private static JsonNode parse(String method, String path, String body) {
@@ -272,10 +234,6 @@ public final class ApiClient implements AutoCloseable {
         JsonNode json = Json.parseOrNull(body);
         boolean named = json != null && !json.path("command_id").asText().isEmpty() && !json.path("session_id").asText().isEmpty();
         return named ? json : null;
-    }
-
-    private static boolean isSuccess(int status) {
-        return status / 100 == 2;
     }
 
     private static String sessionPath(String id) {

@@ -34,23 +34,31 @@ public final class ClientOptions {
         return environment;
     }
 
-    /** The server's base URL: http or https with a host. */
+    /** The server's base URL: http with a host, or unix:// with the absolute path of the server's socket. */
     public URI serverUrl() {
         String source = server != null ? "--server" : "AGENTSH_SERVER";
         String url = server != null ? server.strip() : environment.get("AGENTSH_SERVER");
         if (url == null) {
             return URI.create(DEFAULT_SERVER);
         }
-        if (url.startsWith("unix://")) {
-            throw new ClientException("unix:// server URLs are not supported by this client yet; use " + DEFAULT_SERVER);
-        }
+        URI uri;
         try {
-            URI uri = new URI(url.strip());
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return uri;
-            }
+            uri = new URI(url.strip());
         } catch (URISyntaxException e) {
-            // reported below, like any other URL we cannot use
+            throw new ClientException(source + " expects a URL such as " + DEFAULT_SERVER + ", got \"" + url + "\"");
+        }
+        if ("unix".equals(uri.getScheme())) {
+            if (uri.getRawAuthority() != null || uri.getPath() == null || !uri.getPath().startsWith("/") || uri.getPath().length() < 2) {
+                throw new ClientException(source + " expects unix:// and the socket's absolute path, such as unix:///run/agentsh.sock, got \"" + url + "\"");
+            }
+            return uri;
+        }
+        if ("https".equals(uri.getScheme())) {
+            // The agentsh server speaks plain HTTP (on loopback or its unix socket); TLS would need a proxy we do not ship.
+            throw new ClientException(source + ": https is not supported; use http://HOST:PORT or unix:///path/to/agentsh.sock, got \"" + url + "\"");
+        }
+        if ("http".equals(uri.getScheme()) && uri.getHost() != null) {
+            return uri;
         }
         throw new ClientException(source + " expects a URL such as " + DEFAULT_SERVER + ", got \"" + url + "\"");
     }

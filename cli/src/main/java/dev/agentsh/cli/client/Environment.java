@@ -2,26 +2,31 @@ package dev.agentsh.cli.client;
 
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * What the client reads from where it runs: environment variables, the working directory and whether
- * it talks to a terminal. Commands get it from {@link ClientOptions}, so tests can supply their own.
+ * What the client gets from where it runs: environment variables, the working directory, whether it
+ * talks to a terminal (stdin and stdout both), and the raw stdin and stdout bytes that {@code exec --pty}
+ * relays. Commands get it from {@link ClientOptions}, so tests can supply their own.
  */
-public record Environment(Map<String, String> variables, Path cwd, boolean terminal) {
+public record Environment(Map<String, String> variables, Path cwd, boolean terminal, InputStream stdin, OutputStream stdout) {
     public Environment {
         variables = Map.copyOf(variables);
         cwd = cwd.toAbsolutePath();
     }
 
     public static Environment current() {
-        // Since JDK 22 System.console() may exist while the streams are redirected; isTerminal() is
-        // what tells `SID=$(agentsh session create ...)` apart from a person at a terminal.
+        // Since JDK 22 System.console() may exist while the streams are redirected; isTerminal() (isatty
+        // on stdin and on stdout) is what tells `SID=$(agentsh session create ...)` apart from a person
+        // at a terminal, and an interactive `agentsh exec SID -- claude` from an agent's call.
         Console console = System.console();
-        return new Environment(System.getenv(), Path.of("").toAbsolutePath(), console != null && console.isTerminal());
+        return new Environment(System.getenv(), Path.of("").toAbsolutePath(), console != null && console.isTerminal(),
+                System.in, System.out);
     }
 
     /** The variable's value, or null when it is unset or blank (an empty AGENTSH_SESSION_ID names no session). */

@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code agentsh exec}: runs one command in a session on the server and exits with its exit code
- * (126 when policy denied it), printing its output as a shell would or the whole ExecResponse as JSON.
+ * (126 when policy denied it), printing its output as a shell would or the whole ExecResponse as JSON,
+ * or, with {@code --pty} or when a person runs it at a terminal, giving it the caller's terminal.
  */
 @Command(
         name = "exec",
@@ -52,7 +53,8 @@ public final class ExecCommand implements Callable<Integer> {
     String events;
     @Option(names = "--stream", description = "Print the output as the command produces it.")
     boolean stream;
-    @Option(names = "--pty", description = "Run in a pseudo-terminal (not supported yet).")
+    @Option(names = "--pty", description = "Run in a pseudo-terminal with this terminal's input and output"
+            + " (the default when stdin and stdout are a terminal and neither --stream, --output json nor --json is given).")
     boolean pty;
     @Option(names = "--client-timeout", paramLabel = "DUR",
             description = "How long to wait for the server's answer (default: $AGENTSH_CLIENT_TIMEOUT, else 30s; never less than --timeout plus 5s).")
@@ -131,12 +133,15 @@ public final class ExecCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (pty) {
-            err.println("agentsh: --pty is not supported yet; run without --pty");
-            return 2;
-        }
         Environment env = client.environment();
         boolean jsonOutput = "json".equals(choice("--output", output, "AGENTSH_OUTPUT", OUTPUTS, "shell"));
+        if (pty && (stream || jsonOutput)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--pty cannot be combined with " + (stream ? "--stream" : "--output json"));
+        }
+        // A person at a terminal gets one for the command (an interactive `agentsh exec SID -- claude`);
+        // asking for a stream or JSON, or handing over a whole request, says a program is reading instead.
+        boolean usePty = pty || (env.terminal() && !stream && !jsonOutput && json == null);
         String eventsMode = choice("--events", events, "AGENTSH_EVENTS", EVENTS, null);
         Invocation invocation = Invocation.of(positionals, positionalsBeforeDash(), env.get("AGENTSH_SESSION_ID"), json);
         ObjectNode request = invocation.request();
@@ -146,6 +151,14 @@ public final class ExecCommand implements Callable<Integer> {
         }
         if (eventsMode != null || !request.hasNonNull("include_events")) {
             request.put("include_events", eventsMode != null ? eventsMode : jsonOutput ? "summary" : "none");
+        }
+        if (usePty) {
+            // --timeout is ours to enforce here: the terminal is closed when it passes.
+            Duration deadline = GoDurations.parse(request.path("timeout").asText());
+            PtySession session = new PtySession(env, request, deadline, err);
+            Duration handshake = duration("--client-timeout", clientTimeout, "AGENTSH_CLIENT_TIMEOUT", DEFAULT_CLIENT_TIMEOUT);
+            return exitStatus(client.withApi(api -> send(api, invocation.session(), err,
+                    () -> session.run(api, invocation.session(), handshake))));
         }
         if (stream) {
             request.put("stream_output", true);

@@ -1,5 +1,7 @@
 package dev.agentsh.cli.client;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -46,6 +48,6 @@ final class Cli {
         for (int i = 0; i < variables.length; i += 2) {
             map.put(variables[i], variables[i + 1]);
         }
-        return new Environment(map, cwd, false);
+        return new Environment(map, cwd, false, InputStream.nullInputStream(), OutputStream.nullOutputStream());
     }
 }

@@ -388,10 +388,13 @@ class ExecCommandTest {
     }
 
     @Test
-    void ptyIsNotSupportedYet() {
-        Cli.Run r = exec("--pty", "s1", "--", "bash");
-        assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("agentsh: --pty is not supported yet; run without --pty\n");
+    void ptyCannotBeCombinedWithStreamOrJsonOutput() {
+        Cli.Run stream = exec("--pty", "--stream", "s1", "--", "bash");
+        assertThat(stream.exit()).isEqualTo(2);
+        assertThat(stream.err()).startsWith("--pty cannot be combined with --stream");
+        Cli.Run json = exec(List.of("AGENTSH_OUTPUT", "json"), "--pty", "s1", "--", "bash");
+        assertThat(json.exit()).isEqualTo(2);
+        assertThat(json.err()).startsWith("--pty cannot be combined with --output json");
         assertThat(server.requests()).isEmpty();
     }
 

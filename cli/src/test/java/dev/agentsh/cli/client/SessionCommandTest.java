@@ -3,6 +3,8 @@ package dev.agentsh.cli.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -36,7 +38,8 @@ class SessionCommandTest {
     }
 
     private Cli.Run run(boolean terminal, String... args) {
-        Environment env = new Environment(Map.of("AGENTSH_SERVER", server.url(), "HOME", "/home/agent"), cwd, terminal);
+        Environment env = new Environment(Map.of("AGENTSH_SERVER", server.url(), "HOME", "/home/agent"), cwd, terminal,
+                InputStream.nullInputStream(), OutputStream.nullOutputStream());
         return Cli.run(env, args);
     }
 
@@ -110,10 +113,16 @@ class SessionCommandTest {
     }
 
     @Test
-    void unixSocketServersAreRefusedClearly() {
-        Cli.Run r = Cli.run(Cli.env(cwd, "AGENTSH_SERVER", "unix:///run/agentsh.sock"), "session", "list");
+    void aUnixSocketThatIsNotThereIsReportedAsUnreachable() {
+        Path socket = cwd.resolve("no-such.sock");
+        Cli.Run r = Cli.run(Cli.env(cwd, "AGENTSH_SERVER", "unix://" + socket), "session", "list");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).isEqualTo("agentsh: unix:// server URLs are not supported by this client yet; use http://127.0.0.1:18080\n");
+        assertThat(r.err()).startsWith("agentsh: cannot reach the agentsh server at unix://" + socket + " (")
+                .endsWith("). Start it with: agentsh server [--config FILE]\n");
+        Cli.Run relative = Cli.run(Cli.env(cwd), "session", "list", "--server", "unix://agentsh.sock");
+        assertThat(relative.err()).startsWith("agentsh: --server expects unix:// and the socket's absolute path");
+        Cli.Run tls = Cli.run(Cli.env(cwd), "session", "list", "--server", "https://127.0.0.1:18080");
+        assertThat(tls.err()).startsWith("agentsh: --server: https is not supported;");
         Cli.Run bad = Cli.run(Cli.env(cwd), "session", "list", "--server", "127.0.0.1:18080");
         assertThat(bad.err()).isEqualTo("agentsh: --server expects a URL such as http://127.0.0.1:18080, got \"127.0.0.1:18080\"\n");
     }
