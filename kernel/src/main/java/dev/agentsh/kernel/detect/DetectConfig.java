@@ -5,7 +5,7 @@ package dev.agentsh.kernel.detect;
  * host detail beyond the mode is whether Landlock has network rights.
  */
 public final class DetectConfig {
-    private static final String NOT_APPLIED = """
+    private static final String NOT_APPLIED = "\n" + """
             # landlock:, capabilities: and security.warn_degraded are the original's keys. This agentsh accepts
             # them so the file loads, and lists them as not applied yet when the server starts.
             """;
