@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Execution-layer security gateway for AI agents.",
-        subcommands = {PolicyCommand.class, ServerCommand.class, SessionCommand.class, ExecCommand.class,
+        subcommands = {PolicyCommand.class, ServerCommand.class, SessionCommand.class, ExecCommand.class, DetectCommand.class,
             EventsCommand.class, ApproveCommand.class, DebugCommand.class, OutputCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
