@@ -24,7 +24,7 @@ public final class ProcFs {
 
     /** @throws IOException if the process does not exist (any more) */
     public static Stat stat(int pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Integer.toString(pid), "stat"));
+        String stat = PseudoFiles.read(Path.of("/proc", Integer.toString(pid), "stat"));
         // The command name may hold spaces and parentheses; it ends at the last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return new Stat(pid, Integer.parseInt(fields[1]), Long.parseLong(fields[19]));

@@ -71,7 +71,7 @@ public final class SeqpacketSocket implements AutoCloseable {
             if ((int) BIND.invokeExact(capture, fd, address, 2 + name.length + 1) != 0
                     || (int) LISTEN.invokeExact(capture, fd, 128) != 0) {
                 IOException failure = Libc.failure("bind/listen " + path, capture);
-                Libc.close(fd);
+                Syscalls.close(fd);
                 throw failure;
             }
             return new SeqpacketSocket(fd);
@@ -90,7 +90,7 @@ public final class SeqpacketSocket implements AutoCloseable {
             int client = (int) ACCEPT4.invokeExact(capture, fd, MemorySegment.NULL, MemorySegment.NULL, SOCK_CLOEXEC);
             if (client < 0) {
                 int errno = Libc.errno(capture);
-                if (errno == Libc.EINTR || errno == Libc.EAGAIN) {
+                if (errno == Errno.EINTR || errno == Errno.EAGAIN) {
                     return null;
                 }
                 throw Libc.failure("accept4", capture);
@@ -180,7 +180,7 @@ public final class SeqpacketSocket implements AutoCloseable {
             pollfd.set(JAVA_INT, 0, fd);
             pollfd.set(JAVA_SHORT, 4, POLLIN);
             int ready = (int) POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
-            if (ready < 0 && Libc.errno(capture) != Libc.EINTR) {
+            if (ready < 0 && Libc.errno(capture) != Errno.EINTR) {
                 throw Libc.failure("poll", capture);
             }
             return ready > 0;
@@ -193,7 +193,7 @@ public final class SeqpacketSocket implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            Libc.close(fd);
+            Syscalls.close(fd);
         }
     }
 }

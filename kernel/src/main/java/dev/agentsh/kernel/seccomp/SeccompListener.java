@@ -1,5 +1,7 @@
 package dev.agentsh.kernel.seccomp;
 
+import dev.agentsh.kernel.Syscalls;
+import dev.agentsh.kernel.Errno;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -80,7 +82,7 @@ public final class SeccompListener implements AutoCloseable {
             pollfd.set(JAVA_SHORT, 4, POLLIN);
             int ready = (int) POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
             if (ready < 0) {
-                if (Libc.errno(capture) == Libc.EINTR) {
+                if (Libc.errno(capture) == Errno.EINTR) {
                     return Receive.IDLE;
                 }
                 throw Libc.failure("poll(seccomp listener)", capture);
@@ -97,7 +99,7 @@ public final class SeccompListener implements AutoCloseable {
             if ((int) IOCTL.invokeExact(capture, fd, IOCTL_NOTIF_RECV, notif) != 0) {
                 int errno = Libc.errno(capture);
                 // ENOENT: the call was withdrawn (its thread got a signal or died) between poll and receive.
-                if (errno == Libc.ENOENT || errno == Libc.EINTR) {
+                if (errno == Errno.ENOENT || errno == Errno.EINTR) {
                     return Receive.IDLE;
                 }
                 throw Libc.failure("ioctl(SECCOMP_IOCTL_NOTIF_RECV)", capture);
@@ -140,7 +142,7 @@ public final class SeccompListener implements AutoCloseable {
             if ((int) IOCTL.invokeExact(capture, fd, IOCTL_NOTIF_ID_VALID, value) == 0) {
                 return true;
             }
-            if (Libc.errno(capture) == Libc.ENOENT) {
+            if (Libc.errno(capture) == Errno.ENOENT) {
                 return false;
             }
             throw Libc.failure("ioctl(SECCOMP_IOCTL_NOTIF_ID_VALID)", capture);
@@ -175,7 +177,7 @@ public final class SeccompListener implements AutoCloseable {
             if ((int) IOCTL.invokeExact(capture, fd, IOCTL_NOTIF_SEND, resp) == 0) {
                 return true;
             }
-            if (Libc.errno(capture) == Libc.ENOENT) {
+            if (Libc.errno(capture) == Errno.ENOENT) {
                 return false;
             }
             throw Libc.failure("ioctl(SECCOMP_IOCTL_NOTIF_SEND)", capture);
@@ -192,7 +194,7 @@ public final class SeccompListener implements AutoCloseable {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            Libc.close(fd);
+            Syscalls.close(fd);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.agentsh.server.seccomp;
 
+import dev.agentsh.kernel.Errno;
 import dev.agentsh.kernel.Libc;
 import dev.agentsh.kernel.seccomp.SeccompListener;
 import dev.agentsh.kernel.seccomp.SeccompListener.Notification;
@@ -114,6 +115,14 @@ public final class ExecveSupervisor {
             Thread.ofVirtual().name("execve-recorder-" + launcherPid).start(this::recordLoop);
         }
 
+        /**
+         * Stops answering, as a crashed supervisor would: the listener closes, so the kernel fails every exec the
+         * tree still makes with ENOSYS. For tests of that failure.
+         */
+        void abandon() {
+            listener.close();
+        }
+
         /** Blocks until every event of calls answered so far is recorded. */
         public void awaitRecorded() throws InterruptedException {
             synchronized (recordedLock) {
@@ -154,7 +163,7 @@ public final class ExecveSupervisor {
 
         private void handle(Notification n) throws IOException {
             if (n.nr() != SeccompProgram.NR_EXECVE && n.nr() != SeccompProgram.NR_EXECVEAT) {
-                listener.fail(n.id(), Libc.ENOSYS);
+                listener.fail(n.id(), Errno.ENOSYS);
                 return;
             }
             ExecveCall call;
@@ -174,14 +183,14 @@ public final class ExecveSupervisor {
             }
             if (!call.exists()) {
                 // What the kernel would answer itself; a shell searching PATH makes many of these.
-                listener.fail(n.id(), Libc.ENOENT);
+                listener.fail(n.id(), Errno.ENOENT);
                 return;
             }
             ProcessLineage.Position position;
             try {
                 position = lineage.positionOf(n.pid());
             } catch (IOException gone) {
-                listener.fail(n.id(), Libc.EACCES);
+                listener.fail(n.id(), Errno.EACCES);
                 return;
             }
             if (settings.internalBypass().contains(call.filename())) {
@@ -258,7 +267,7 @@ public final class ExecveSupervisor {
                     }
                 }
             } else {
-                reply(n, e.build(), false, Libc.EACCES);
+                reply(n, e.build(), false, Errno.EACCES);
             }
         }
 
@@ -296,12 +305,12 @@ public final class ExecveSupervisor {
             if (call != null) {
                 e.filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv()).truncated(call.truncated());
             }
-            reply(n, e.build(), false, Libc.EACCES);
+            reply(n, e.build(), false, Errno.EACCES);
         }
 
         private void failQuietly(Notification n) {
             try {
-                listener.fail(n.id(), Libc.EACCES);
+                listener.fail(n.id(), Errno.EACCES);
             } catch (IOException | RuntimeException ignored) {
                 // The listener is gone; the kernel fails the call with ENOSYS instead.
             }

@@ -45,6 +45,10 @@ class ExecveSupervisorTest {
               - name: no-base32
                 commands: [base32]
                 decision: deny
+              - name: deep-cut
+                commands: [cut]
+                context: {min_depth: 2}
+                decision: deny
               - name: ask-for-base64
                 commands: [base64]
                 decision: approve
@@ -250,5 +254,32 @@ class ExecveSupervisorTest {
             }
         }
         throw new AssertionError("no approval was asked for");
+    }
+
+    @Test
+    void depthRangesFollowTheRealProcessTree() throws Exception {
+        Run r = run("sh", "-c", "cut -c1 /dev/null; echo one=$?; sh -c 'cut -c1 /dev/null; echo two=$?'; "
+                + "(cut -c1 /dev/null; echo subshell=$?)");
+        // A forked subshell has not exec'd: its exec is one deeper than the shell that forked it, not two.
+        assertThat(r.out()).isEqualTo("one=0\ntwo=126\nsubshell=0\n");
+    }
+
+    @Test
+    void aSupervisorThatGoesAwayLetsNothingMoreRun() throws Exception {
+        PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
+                EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)));
+        ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", "cmd-" + UUID.randomUUID(), engine);
+        Process p = launcher.start(new ProcessLauncher.Launch(
+                List.of("sh", "-c", "echo ready; read go; od -c /dev/null; echo rc=$?"), ENV, dir, null, null, supervision));
+        // Once the shell runs, the supervisor goes away; the shell's next exec must fail, not run unchecked.
+        assertThat(new String(p.getInputStream().readNBytes(6), UTF_8)).isEqualTo("ready\n");
+        supervision.abandon();
+        p.getOutputStream().write("go\n".getBytes(UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), UTF_8);
+        p.waitFor();
+        assertThat(out).as(err).isEqualTo("rc=126\n");
+        assertThat(err).contains("Function not implemented");
     }
 }
