@@ -37,22 +37,22 @@ public final class Exchange {
     private final RequestHead head;
     private final WireInput in;
     private final OutputStream out;
-    private final ReadDeadline deadline;
+    private final IoDeadline readDeadline;
     private final HttpApi.Timeouts timeouts;
     private final RequestBody body;
     private State state = State.NEW;
     private boolean keepAlive;
-    private boolean chunkedStream;
+    private ChunkedOutput chunkedStream;
     private boolean abandoned;
     private WebSocket webSocket;
 
-    Exchange(RequestHead head, WireInput in, OutputStream out, ReadDeadline deadline, HttpApi.Timeouts timeouts) {
+    Exchange(RequestHead head, WireInput in, OutputStream out, IoDeadline readDeadline, HttpApi.Timeouts timeouts) {
         this.head = head;
         this.in = in;
         this.out = out;
-        this.deadline = deadline;
+        this.readDeadline = readDeadline;
         this.timeouts = timeouts;
-        this.body = new RequestBody(head, in, out, deadline, timeouts.idle());
+        this.body = new RequestBody(head, in, out, readDeadline, timeouts.idle());
         this.keepAlive = head.keepAlive();
     }
 
@@ -85,13 +85,16 @@ public final class Exchange {
      */
     OutputStream stream(int status, Map<String, String> headers) throws IOException {
         startResponse(State.STREAMING);
-        chunkedStream = head.http11();
-        if (!chunkedStream) {
+        if (!head.http11()) {
             keepAlive = false;
         }
-        writeHead(status, headers, chunkedStream ? "Transfer-Encoding: chunked" : null);
+        writeHead(status, headers, head.http11() ? "Transfer-Encoding: chunked" : null);
         out.flush();
-        return chunkedStream ? new ChunkedOutput(out) : new FilterOutputStream(out) {
+        if (head.http11()) {
+            chunkedStream = new ChunkedOutput(out);
+            return chunkedStream;
+        }
+        return new FilterOutputStream(out) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -119,7 +122,7 @@ public final class Exchange {
         startResponse(State.UPGRADED);
         writeHead(101, Map.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", accept(key)), null);
         out.flush();
-        webSocket = new WebSocket(in, out, deadline, timeouts);
+        webSocket = new WebSocket(in, out, readDeadline, timeouts);
         return webSocket;
     }
 
@@ -158,8 +161,8 @@ public final class Exchange {
         if (abandoned) {
             return false;
         }
-        if (state == State.STREAMING && chunkedStream) {
-            out.write(LAST_CHUNK);
+        if (chunkedStream != null) {
+            chunkedStream.end();
         }
         out.flush();
         return keepAlive && body.drain(DRAIN_LIMIT);
@@ -234,12 +237,22 @@ public final class Exchange {
         };
     }
 
-    /** Each write is one chunk; the connection writes the last chunk when the handler returns. */
+    /**
+     * Each write is one chunk; the connection writes the last chunk when the handler returns. An
+     * event source that outlives the handler (a subscription still delivering) must then fail,
+     * not write after the end of the response into what the client reads as the next one.
+     */
     private static final class ChunkedOutput extends OutputStream {
         private final OutputStream out;
+        private boolean ended;
 
         ChunkedOutput(OutputStream out) {
             this.out = out;
+        }
+
+        synchronized void end() throws IOException {
+            ended = true;
+            out.write(LAST_CHUNK);
         }
 
         @Override
@@ -248,7 +261,10 @@ public final class Exchange {
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
+        public synchronized void write(byte[] b, int off, int len) throws IOException {
+            if (ended) {
+                throw new IOException("the response has ended");
+            }
             if (len == 0) {
                 // An empty chunk would end the body.
                 return;
@@ -260,7 +276,7 @@ public final class Exchange {
         }
 
         @Override
-        public void flush() throws IOException {
+        public synchronized void flush() throws IOException {
             out.flush();
         }
 

@@ -31,7 +31,7 @@ public final class HttpApi {
 
     /**
      * @param header        for a request's head, from its first byte
-     * @param idle          for the next request on a kept-alive connection, and between body reads
+     * @param idle          for the next request on a kept-alive connection, each body read, and each write
      * @param webSocketRead for the next frame while a WebSocket handler waits for a message
      * @param webSocketPing between pings on an open WebSocket
      */
@@ -42,7 +42,7 @@ public final class HttpApi {
 
     /** How long {@link #stop()} lets requests in progress finish. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
-    /** How often read deadlines are enforced: their resolution. */
+    /** How often I/O deadlines are enforced: their resolution. */
     private static final Duration SWEEP_EVERY = Duration.ofMillis(250);
 
     private final Settings settings;
@@ -150,7 +150,7 @@ public final class HttpApi {
     private void sweepDeadlines() {
         while (!stopped) {
             long now = System.nanoTime();
-            connections.forEach(c -> c.enforceDeadline(now));
+            connections.forEach(c -> c.enforceDeadlines(now));
             pause(SWEEP_EVERY);
         }
     }

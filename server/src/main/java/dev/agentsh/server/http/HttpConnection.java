@@ -22,7 +22,8 @@ final class HttpConnection implements Runnable {
     private static final Duration LINGER = Duration.ofSeconds(2);
 
     private final SocketChannel channel;
-    private final ReadDeadline deadline;
+    private final IoDeadline readDeadline;
+    private final IoDeadline writeDeadline;
     private final HttpApi.Timeouts timeouts;
     private final Handler handler;
     private volatile boolean betweenRequests = true;
@@ -30,7 +31,8 @@ final class HttpConnection implements Runnable {
 
     HttpConnection(SocketChannel channel, HttpApi.Timeouts timeouts, Handler handler) {
         this.channel = channel;
-        this.deadline = new ReadDeadline(channel);
+        this.readDeadline = new IoDeadline(channel);
+        this.writeDeadline = new IoDeadline(channel);
         this.timeouts = timeouts;
         this.handler = handler;
     }
@@ -38,15 +40,15 @@ final class HttpConnection implements Runnable {
     @Override
     public void run() {
         WireInput in = new WireInput(channel);
-        OutputStream out = new BufferedOutputStream(new ChannelOutput(channel), 16 * 1024);
+        OutputStream out = new BufferedOutputStream(new ChannelOutput(channel, writeDeadline, timeouts.idle()), 16 * 1024);
         try {
             while (!closing) {
-                deadline.within(timeouts.idle());
+                readDeadline.within(timeouts.idle());
                 if (!in.awaitByte()) {
                     return;
                 }
                 betweenRequests = false;
-                deadline.within(timeouts.header());
+                readDeadline.within(timeouts.header());
                 RequestHead head;
                 try {
                     head = RequestHead.read(in);
@@ -54,11 +56,11 @@ final class HttpConnection implements Runnable {
                     reject(out, e);
                     return;
                 }
-                deadline.clear();
+                readDeadline.clear();
                 if (head == null) {
                     return;
                 }
-                Exchange exchange = new Exchange(head, in, out, deadline, timeouts);
+                Exchange exchange = new Exchange(head, in, out, readDeadline, timeouts);
                 handler.handle(exchange);
                 if (!exchange.finish()) {
                     return;
@@ -80,7 +82,7 @@ final class HttpConnection implements Runnable {
     private void closeLingering(WireInput in) {
         try (channel) {
             channel.shutdownOutput();
-            deadline.within(LINGER);
+            readDeadline.within(LINGER);
             byte[] sink = new byte[8 * 1024];
             while (in.read(sink, 0, sink.length) >= 0) {
                 // Dropped: the connection is over.
@@ -98,8 +100,9 @@ final class HttpConnection implements Runnable {
         out.flush();
     }
 
-    void enforceDeadline(long nanoTime) {
-        deadline.enforce(nanoTime);
+    void enforceDeadlines(long nanoTime) {
+        readDeadline.enforce(nanoTime);
+        writeDeadline.enforce(nanoTime);
     }
 
     /** Closes the connection now if it waits for a request, else once the current exchange is answered. */
@@ -119,16 +122,20 @@ final class HttpConnection implements Runnable {
     }
 
     /**
-     * Writes straight to the channel. Not {@code Channels.newOutputStream}: its stream may serialize
-     * on the channel's blocking lock, and a WebSocket sends while another thread is blocked reading.
+     * Writes straight to the channel, within a deadline: a client that stops reading must not hold
+     * a writer (an event stream, a WebSocket sender and everyone queued behind it) forever. Not
+     * {@code Channels.newOutputStream}: its stream may serialize on the channel's blocking lock, and
+     * a WebSocket sends while another thread is blocked reading.
      */
     private static final class ChannelOutput extends OutputStream {
-        private static final Duration LINGER = Duration.ofSeconds(2);
+        private final SocketChannel channel;
+        private final IoDeadline deadline;
+        private final Duration timeout;
 
-    private final SocketChannel channel;
-
-        ChannelOutput(SocketChannel channel) {
+        ChannelOutput(SocketChannel channel, IoDeadline deadline, Duration timeout) {
             this.channel = channel;
+            this.deadline = deadline;
+            this.timeout = timeout;
         }
 
         @Override
@@ -139,8 +146,13 @@ final class HttpConnection implements Runnable {
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            deadline.within(timeout);
+            try {
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } finally {
+                deadline.clear();
             }
         }
     }

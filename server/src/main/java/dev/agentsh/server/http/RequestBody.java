@@ -18,7 +18,7 @@ final class RequestBody extends InputStream {
 
     private final WireInput in;
     private final OutputStream out;
-    private final ReadDeadline deadline;
+    private final IoDeadline readDeadline;
     private final Duration readTimeout;
     private final boolean chunked;
     /** Bytes left in the fixed-length body or in the current chunk. */
@@ -28,10 +28,10 @@ final class RequestBody extends InputStream {
     private boolean malformed;
     private boolean continuePending;
 
-    RequestBody(RequestHead head, WireInput in, OutputStream out, ReadDeadline deadline, Duration readTimeout) {
+    RequestBody(RequestHead head, WireInput in, OutputStream out, IoDeadline readDeadline, Duration readTimeout) {
         this.in = in;
         this.out = out;
-        this.deadline = deadline;
+        this.readDeadline = readDeadline;
         this.readTimeout = readTimeout;
         this.chunked = head.bodyLength() == RequestHead.CHUNKED;
         this.remaining = chunked ? 0 : head.bodyLength();
@@ -58,7 +58,7 @@ final class RequestBody extends InputStream {
             out.write(CONTINUE);
             out.flush();
         }
-        deadline.within(readTimeout);
+        readDeadline.within(readTimeout);
         try {
             if (chunked && remaining == 0 && !startChunk()) {
                 finished = true;
@@ -81,7 +81,7 @@ final class RequestBody extends InputStream {
             malformed = true;
             throw e;
         } finally {
-            deadline.clear();
+            readDeadline.clear();
         }
     }
 

@@ -15,9 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server side of one WebSocket connection (RFC 6455) after the handshake: whole messages in,
  * text and binary messages out. No extension or subprotocol is negotiated, so every frame is plain.
- * One thread receives while any number of threads send; a ping goes out periodically so that a silent peer
- * is noticed and idle connections survive middleboxes. The connection ends when the route's
- * handler returns.
+ * One thread receives while any number of threads send; a ping goes out periodically so that a
+ * silent peer is noticed and idle connections survive middleboxes. The connection ends when the
+ * route's handler returns.
  */
 public final class WebSocket {
     /** One whole message, its fragments joined. */
@@ -50,7 +50,7 @@ public final class WebSocket {
 
     private final InputStream in;
     private final OutputStream out;
-    private final ReadDeadline deadline;
+    private final IoDeadline readDeadline;
     private final Duration readTimeout;
     private final Object sendLock = new Object();
     private final CountDownLatch closing = new CountDownLatch(1);
@@ -59,10 +59,10 @@ public final class WebSocket {
     /** Only the receiving thread's: the conversation is over, receive answers null. */
     private boolean ended;
 
-    WebSocket(InputStream in, OutputStream out, ReadDeadline deadline, HttpApi.Timeouts timeouts) {
+    WebSocket(InputStream in, OutputStream out, IoDeadline readDeadline, HttpApi.Timeouts timeouts) {
         this.in = in;
         this.out = out;
-        this.deadline = deadline;
+        this.readDeadline = readDeadline;
         this.readTimeout = timeouts.webSocketRead();
         Duration pingEvery = timeouts.webSocketPing();
         Thread.ofVirtual().name("websocket-ping").start(() -> {
@@ -257,7 +257,7 @@ public final class WebSocket {
      * @param buffered bytes of the message so far, which count against the size limit
      */
     private Frame readFrame(int buffered) throws IOException, Violation {
-        deadline.within(readTimeout);
+        readDeadline.within(readTimeout);
         try {
             int b0 = in.read();
             if (b0 < 0) {
@@ -295,7 +295,7 @@ public final class WebSocket {
             }
             return new Frame(fin, opcode, payload);
         } finally {
-            deadline.clear();
+            readDeadline.clear();
         }
     }
 

@@ -29,6 +29,7 @@ class HttpWireTest {
     Path dir;
 
     private final CountDownLatch secondEvent = new CountDownLatch(1);
+    private final CountDownLatch floodFailed = new CountDownLatch(1);
     private HttpApi api;
 
     @BeforeEach
@@ -48,6 +49,18 @@ class HttpWireTest {
                     secondEvent.await(10, TimeUnit.SECONDS);
                     sse.send("second", Map.of("n", 2));
                     return null;
+                })
+                .add("GET", "/flood", Request.Role.AGENT, r -> {
+                    Sse sse = Sse.open(r.exchange());
+                    String block = "f".repeat(64 * 1024);
+                    try {
+                        while (true) {
+                            sse.send(null, block);
+                        }
+                    } catch (IOException e) {
+                        floodFailed.countDown();
+                        throw e;
+                    }
                 });
         api = new HttpApi(new HttpApi.Settings(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024 * 1024,
                 "X-API-Key", List.of(), "/health", "/ready"), router, SHORT);
@@ -317,6 +330,15 @@ class HttpWireTest {
 
             assertThat(c.closedByServer()).isTrue();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingIsCutOffAfterTheWriteTimeout() throws Exception {
+        try (RawHttp c = new RawHttp(api.address())) {
+            c.send("GET /flood HTTP/1.1\r\nHost: x\r\n\r\n");
+
+            assertThat(floodFailed.await(10, TimeUnit.SECONDS)).as("the stream's writer gave up").isTrue();
         }
     }
 

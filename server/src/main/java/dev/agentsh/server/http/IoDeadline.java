@@ -5,18 +5,18 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * When the read a connection is blocked in must have finished. Blocking channel reads have no
- * timeout of their own (a unix-socket channel has no socket adaptor to set one on), so the server
- * sweeps its connections and closes the channel of a read that overstays; the blocked read then
- * fails with an IOException.
+ * When the blocking read or write a connection is in must have finished. Blocking channel I/O has
+ * no timeout of its own (a unix-socket channel has no socket adaptor to set one on), so the server
+ * sweeps its connections and closes the channel of an operation that overstays; the blocked call
+ * then fails with an IOException.
  */
-final class ReadDeadline {
+final class IoDeadline {
     private static final long NONE = Long.MAX_VALUE;
 
     private final Closeable channel;
     private volatile long at = NONE;
 
-    ReadDeadline(Closeable channel) {
+    IoDeadline(Closeable channel) {
         this.channel = channel;
     }
 
@@ -24,7 +24,7 @@ final class ReadDeadline {
         at = System.nanoTime() + timeout.toNanos();
     }
 
-    /** No read is pending: a handler that runs for minutes (an approval wait) must not be cut off. */
+    /** Nothing is pending: a handler that runs for minutes (an approval wait) must not be cut off. */
     void clear() {
         at = NONE;
     }
