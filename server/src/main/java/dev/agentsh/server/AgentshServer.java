@@ -25,7 +25,6 @@ import dev.agentsh.server.http.ApiKey;
 import dev.agentsh.server.http.HttpApi;
 import dev.agentsh.server.http.Request;
 import dev.agentsh.server.http.Routes;
-import dev.agentsh.server.http.UnixSocketFront;
 import dev.agentsh.server.session.Session;
 import dev.agentsh.server.session.SessionManager;
 import dev.agentsh.server.session.SessionSettings;
@@ -43,10 +42,10 @@ import java.util.concurrent.TimeUnit;
 public final class AgentshServer implements AutoCloseable {
     private final EventLog events;
     private final HttpApi http;
-    private final UnixSocketFront unixSocket;
+    private final Path unixSocket;
     private final ScheduledExecutorService reaper;
 
-    private AgentshServer(EventLog events, HttpApi http, UnixSocketFront unixSocket, ScheduledExecutorService reaper) {
+    private AgentshServer(EventLog events, HttpApi http, Path unixSocket, ScheduledExecutorService reaper) {
         this.events = events;
         this.http = http;
         this.unixSocket = unixSocket;
@@ -104,10 +103,16 @@ public final class AgentshServer implements AutoCloseable {
                     config.server().http().maxRequestSize(), config.auth().apiKey().headerName(), keys,
                     config.health().path(), config.health().readinessPath()), routes.router());
             http.start();
-            UnixSocketFront unixSocket = null;
+            Path unixSocket = null;
             if (config.server().unixSocket().enabled()) {
                 var socket = config.server().unixSocket();
-                unixSocket = UnixSocketFront.start(socket.path(), socket.permissions(), http.address(), log::warn);
+                try {
+                    http.listenOnUnixSocket(socket.path(), socket.permissions());
+                } catch (IOException e) {
+                    http.stop();
+                    throw e;
+                }
+                unixSocket = socket.path();
             }
             ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
             long every = Math.max(1, config.sessions().cleanupInterval().toMillis());
@@ -180,15 +185,12 @@ public final class AgentshServer implements AutoCloseable {
 
     /** Where the server listens, e.g. {@code 127.0.0.1:18080 and /run/agentsh.sock}. */
     public String listening() {
-        return http.address().getHostString() + ":" + http.address().getPort() + (unixSocket == null ? "" : " and " + unixSocket.path());
+        return http.address().getHostString() + ":" + http.address().getPort() + (unixSocket == null ? "" : " and " + unixSocket);
     }
 
     @Override
     public void close() throws IOException {
         reaper.shutdownNow();
-        if (unixSocket != null) {
-            unixSocket.close();
-        }
         http.stop();
         events.close();
     }

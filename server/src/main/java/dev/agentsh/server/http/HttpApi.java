@@ -1,21 +1,27 @@
 package dev.agentsh.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The HTTP listener: authenticates, routes, turns handler results and errors into responses.
- * Every request runs on its own virtual thread, so a request waiting minutes for an approval
- * costs nothing.
+ * The API's HTTP/1.1 server: accepts on TCP and on a unix socket alike, authenticates, routes, and
+ * turns handler results and errors into responses. Every connection runs on its own virtual
+ * thread, so a request waiting minutes for an approval costs nothing. Our own server rather than
+ * the JDK's: that one can neither switch a connection to WebSocket nor accept on a unix socket.
  */
 public final class HttpApi {
     /** @param apiKeys empty = auth off (only allowed on loopback, which the config enforces) */
@@ -23,39 +29,144 @@ public final class HttpApi {
                            String healthPath, String readyPath) {
     }
 
+    /**
+     * @param header        for a request's head, from its first byte
+     * @param idle          for the next request on a kept-alive connection, each body read, and each write
+     * @param webSocketRead for the next frame while a WebSocket handler waits for a message
+     * @param webSocketPing between pings on an open WebSocket
+     */
+    record Timeouts(Duration header, Duration idle, Duration webSocketRead, Duration webSocketPing) {
+        static final Timeouts DEFAULT = new Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofSeconds(54));
+    }
+
+    /** How long {@link #stop()} lets requests in progress finish. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    /** How often I/O deadlines are enforced: their resolution. */
+    private static final Duration SWEEP_EVERY = Duration.ofMillis(250);
+
     private final Settings settings;
     private final Router router;
-    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
-    private HttpServer server;
+    private final Timeouts timeouts;
+    private final List<ServerSocketChannel> listeners = new CopyOnWriteArrayList<>();
+    private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
+    private InetSocketAddress address;
+    private UnixSocketFile unixSocket;
 
     public HttpApi(Settings settings, Router router) {
+        this(settings, router, Timeouts.DEFAULT);
+    }
+
+    HttpApi(Settings settings, Router router, Timeouts timeouts) {
         this.settings = settings;
         this.router = router;
+        this.timeouts = timeouts;
     }
 
     public void start() throws IOException {
-        server = HttpServer.create(settings.address(), 128);
-        server.setExecutor(threads);
-        server.createContext("/", this::dispatch);
-        server.start();
+        ServerSocketChannel tcp = ServerSocketChannel.open();
+        tcp.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        tcp.bind(settings.address(), 128);
+        address = (InetSocketAddress) tcp.getLocalAddress();
+        accept(tcp);
+        Thread.ofVirtual().name("http-deadlines").start(this::sweepDeadlines);
+    }
+
+    /**
+     * Also serves the API on a unix socket at {@code path}, with that file mode. A stale socket file
+     * is replaced; one another server still answers on is an error.
+     */
+    public void listenOnUnixSocket(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        unixSocket = UnixSocketFile.bind(path, permissions);
+        accept(unixSocket.channel());
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return address;
     }
 
+    /** Stops accepting, lets requests in progress finish for a moment, then closes every connection. */
     public void stop() {
-        if (server != null) {
-            server.stop(1);
+        stopped = true;
+        for (ServerSocketChannel listener : listeners) {
+            try {
+                listener.close();
+            } catch (IOException e) {
+                // Closing a listener fails only if it is already unusable.
+            }
         }
-        threads.close();
+        if (unixSocket != null) {
+            try {
+                unixSocket.close();
+            } catch (IOException e) {
+                // A socket file left behind is replaced by the next server as stale.
+            }
+        }
+        connections.forEach(HttpConnection::closeWhenIdle);
+        long until = System.nanoTime() + STOP_GRACE.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        connections.forEach(HttpConnection::close);
     }
 
-    private void dispatch(HttpExchange exchange) {
-        // Not try-with-resources: that would close the exchange before the catch blocks could answer.
+    private void accept(ServerSocketChannel listener) {
+        listeners.add(listener);
+        Thread.ofVirtual().name("http-accept").start(() -> {
+            while (!stopped) {
+                SocketChannel channel;
+                try {
+                    channel = listener.accept();
+                    if (channel.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+                        // Responses are written whole; Nagle would only hold back a 100 Continue or an event.
+                        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    }
+                } catch (ClosedChannelException e) {
+                    return;
+                } catch (IOException e) {
+                    // Out of file descriptors and the like passes as connections close: pause, do not stop serving.
+                    pause(Duration.ofMillis(100));
+                    continue;
+                }
+                HttpConnection connection = new HttpConnection(channel, timeouts, this::dispatch);
+                connections.add(connection);
+                Thread.ofVirtual().name("http-connection").start(() -> {
+                    try {
+                        connection.run();
+                    } finally {
+                        connections.remove(connection);
+                    }
+                });
+            }
+        });
+    }
+
+    private void sweepDeadlines() {
+        while (!stopped) {
+            long now = System.nanoTime();
+            connections.forEach(c -> c.enforceDeadlines(now));
+            pause(SWEEP_EVERY);
+        }
+    }
+
+    private static void pause(Duration d) {
         try {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void dispatch(Exchange exchange) {
+        try {
+            String path = exchange.head().path();
+            String method = exchange.head().method();
             if (method.equals("GET") && path.equals(settings.healthPath())) {
                 sendText(exchange, 200, "ok\n");
                 return;
@@ -84,13 +195,13 @@ public final class HttpApi {
             Response response = match.route().handler().handle(new Request(exchange, match.params(), role, settings.maxRequestBytes()));
             if (response != null) {
                 send(exchange, response);
+            } else if (!exchange.responseStarted()) {
+                sendJson(exchange, 500, Map.of("error", "the handler sent no response"));
             }
         } catch (HttpError e) {
             quietly(exchange, e.status(), e.getMessage());
         } catch (Exception e) {
             quietly(exchange, 500, e.toString());
-        } finally {
-            exchange.close();
         }
     }
 
@@ -102,11 +213,11 @@ public final class HttpApi {
     }
 
     /** The caller's role, or null for a missing or unknown key. With auth off every caller is admin of the agent routes. */
-    private Request.Role authenticate(HttpExchange exchange) {
+    private Request.Role authenticate(Exchange exchange) {
         if (settings.apiKeys().isEmpty()) {
             return Request.Role.ADMIN;
         }
-        String presented = exchange.getRequestHeaders().getFirst(settings.apiKeyHeader());
+        String presented = exchange.head().header(settings.apiKeyHeader());
         if (presented == null) {
             return null;
         }
@@ -120,37 +231,32 @@ public final class HttpApi {
         return null;
     }
 
-    private static void quietly(HttpExchange exchange, int status, String message) {
+    private static void quietly(Exchange exchange, int status, String message) {
+        if (exchange.responseStarted()) {
+            // Part of a stream or a WebSocket went out already: it ends abruptly rather than looking complete.
+            exchange.abandon();
+            return;
+        }
         try {
             sendJson(exchange, status, Map.of("error", message));
-        } catch (IOException | RuntimeException ignored) {
-            // The client went away or headers were already sent (streaming); nothing more can be said.
+        } catch (IOException e) {
+            // The client went away; nothing more can be said.
         }
     }
 
-    static void send(HttpExchange exchange, Response r) throws IOException {
+    private static void send(Exchange exchange, Response r) throws IOException {
         if (r.json() != null) {
             sendJson(exchange, r.status(), r.json());
         } else {
-            exchange.sendResponseHeaders(r.status(), -1);
+            exchange.respond(r.status(), Map.of(), null);
         }
     }
 
-    public static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
-        byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(body);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void sendJson(Exchange exchange, int status, Object body) throws IOException {
+        exchange.respond(status, Map.of("Content-Type", "application/json"), Json.responseBody(body));
     }
 
-    static void sendText(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static void sendText(Exchange exchange, int status, String text) throws IOException {
+        exchange.respond(status, Map.of("Content-Type", "text/plain; charset=utf-8"), text.getBytes(StandardCharsets.UTF_8));
     }
 }

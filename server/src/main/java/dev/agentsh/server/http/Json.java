@@ -1,6 +1,7 @@
 package dev.agentsh.server.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,5 +14,10 @@ public final class Json {
             .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
     private Json() {
+    }
+
+    /** A response body: pretty-printed, as people read these with curl. */
+    static byte[] responseBody(Object value) throws JsonProcessingException {
+        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
     }
 }

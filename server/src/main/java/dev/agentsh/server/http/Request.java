@@ -1,7 +1,6 @@
 package dev.agentsh.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -10,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** One API request: the exchange, the path parameters the route captured, and the caller's role. */
-public record Request(HttpExchange exchange, Map<String, String> pathParams, Role role, long maxBodyBytes) {
+public record Request(Exchange exchange, Map<String, String> pathParams, Role role, long maxBodyBytes) {
     /** What a caller may do, from its API key (or {@code ADMIN} when auth is off). */
     public enum Role { AGENT, APPROVER, ADMIN }
 
@@ -20,7 +19,7 @@ public record Request(HttpExchange exchange, Map<String, String> pathParams, Rol
 
     public Map<String, String> query() {
         Map<String, String> out = new LinkedHashMap<>();
-        String q = exchange.getRequestURI().getRawQuery();
+        String q = exchange.head().rawQuery();
         if (q == null || q.isEmpty()) {
             return out;
         }
@@ -34,13 +33,23 @@ public record Request(HttpExchange exchange, Map<String, String> pathParams, Rol
     }
 
     public byte[] body() throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = exchange.body()) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (bytes.length > maxBodyBytes) {
                 throw new HttpError(413, "request body too large");
             }
             return bytes;
         }
+    }
+
+    /**
+     * Switches this request's connection to WebSocket (a handler doing so returns null: the
+     * connection ends when it returns).
+     *
+     * @throws HttpError 400 if the request is not a WebSocket upgrade
+     */
+    public WebSocket upgradeToWebSocket() throws IOException {
+        return exchange.upgradeToWebSocket();
     }
 
     /** The JSON body as {@code type}; an empty body is an empty object. */

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** Routes like {@code POST /api/v1/sessions/{id}/exec} to handlers; a thin layer so the HTTP server can be swapped. */
 public final class Router {
-    /** Handles a request; may write the exchange itself (streaming) and return null. */
+    /** Handles a request; may answer the exchange itself (a stream, a WebSocket) and return null. */
     public interface Handler {
         Response handle(Request request) throws Exception;
     }

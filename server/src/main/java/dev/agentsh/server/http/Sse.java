@@ -1,9 +1,9 @@
 package dev.agentsh.server.http;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /** A server-sent event stream on one exchange. Writes are serialized; a closed client surfaces as IOException. */
 public final class Sse {
@@ -13,14 +13,15 @@ public final class Sse {
         this.out = out;
     }
 
-    public static Sse open(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
-        exchange.sendResponseHeaders(200, 0);
-        return new Sse(exchange.getResponseBody());
+    public static Sse open(Exchange exchange) throws IOException {
+        return new Sse(exchange.stream(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache")));
     }
 
-    /** @param event null for a data-only frame */
+    /**
+     * Sends one frame and flushes it to the client at once: an event may be the last thing for minutes.
+     *
+     * @param event null for a data-only frame
+     */
     public synchronized void send(String event, Object data) throws IOException {
         StringBuilder frame = new StringBuilder();
         if (event != null) {
