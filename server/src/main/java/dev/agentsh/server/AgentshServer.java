@@ -44,12 +44,15 @@ public final class AgentshServer implements AutoCloseable {
     private final HttpApi http;
     private final Path unixSocket;
     private final ScheduledExecutorService reaper;
+    private final SupervisorSocket supervisorSocket;
 
-    private AgentshServer(EventLog events, HttpApi http, Path unixSocket, ScheduledExecutorService reaper) {
+    private AgentshServer(EventLog events, HttpApi http, Path unixSocket, ScheduledExecutorService reaper,
+                          SupervisorSocket supervisorSocket) {
         this.events = events;
         this.http = http;
         this.unixSocket = unixSocket;
         this.reaper = reaper;
+        this.supervisorSocket = supervisorSocket;
     }
 
     public static AgentshServer start(ServerConfig config, ServerLog log) throws IOException, PolicyException {
@@ -117,7 +120,7 @@ public final class AgentshServer implements AutoCloseable {
             ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
             long every = Math.max(1, config.sessions().cleanupInterval().toMillis());
             reaper.scheduleWithFixedDelay(() -> sessions.expire(Instant.now()), every, every, TimeUnit.MILLISECONDS);
-            return new AgentshServer(events, http, unixSocket, reaper);
+            return new AgentshServer(events, http, unixSocket, reaper, supervisorSocket);
         } catch (IOException | PolicyException | RuntimeException e) {
             events.close();
             throw e;
@@ -192,6 +195,9 @@ public final class AgentshServer implements AutoCloseable {
     public void close() throws IOException {
         reaper.shutdownNow();
         http.stop();
+        if (supervisorSocket != null) {
+            supervisorSocket.close();
+        }
         events.close();
     }
 }

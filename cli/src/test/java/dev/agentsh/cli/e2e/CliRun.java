@@ -102,6 +102,7 @@ final class CliRun {
     private final String server;
     private final Map<String, String> env = new LinkedHashMap<>();
     private Path cwd;
+    private Path stdin = Path.of("/dev/null");
 
     private CliRun(String server) {
         this.server = server;
@@ -127,6 +128,12 @@ final class CliRun {
         return this;
     }
 
+    /** The CLI's stdin is read from {@code file} (by default /dev/null). */
+    CliRun stdinFrom(Path file) {
+        this.stdin = file;
+        return this;
+    }
+
     /** Runs {@code agentsh ARGS...} to completion. */
     Result run(String... args) {
         return start(args).await();
@@ -138,7 +145,7 @@ final class CliRun {
         command.add("dev.agentsh.cli.Main");
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+                .redirectInput(ProcessBuilder.Redirect.from(stdin.toFile()));
         if (cwd != null) {
             builder.directory(cwd.toFile());
         }

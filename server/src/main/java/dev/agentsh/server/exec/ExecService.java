@@ -84,13 +84,15 @@ public final class ExecService {
      * environment and events as {@link #exec(Session, ExecRequest, CommandRunner.OutputListener)}. What the command
      * writes to the terminal goes to {@code screen} (and is stored as its stdout); the caller types into the
      * {@code pty} meanwhile. The request's {@code stdin} must be empty: input comes from the terminal.
+     * {@code started} learns the command's pid (its process group) once it runs, for signals from the terminal's user.
      */
-    public Outcome execOnTerminal(Session session, ExecRequest request, Pty pty, CommandRunner.OutputListener screen)
-            throws InterruptedException {
+    public Outcome execOnTerminal(Session session, ExecRequest request, Pty pty, CommandRunner.OutputListener screen,
+                                  LongConsumer started) throws InterruptedException {
         if (request.stdin() != null && !request.stdin().isEmpty()) {
             throw new HttpError(400, "stdin cannot be given to a command on a terminal: type it instead");
         }
-        return exec(session, request, screen, (run, started) -> runner.runOnTerminal(run, pty, started));
+        return exec(session, request, screen, (run, onStart) -> runner.runOnTerminal(run, pty,
+                onStart.andThen(started)));
     }
 
     /** How a command that passed the checks is run: with pipes or on a terminal. */

@@ -22,19 +22,24 @@ import java.nio.file.Path;
  * A pseudo-terminal pair through FFM: the server keeps the master side, a command gets the terminal side (by path,
  * see {@link ProcessLauncher.Launch#terminal()}) as its stdio and controlling terminal.
  *
- * <p>Reads and writes are plain blocking system calls, so call them from platform threads: a virtual thread
- * blocked in a native call would hold one of the few carrier threads for as long as the terminal is quiet.
+ * <p>Reads and writes wait in poll(2), so call them from platform threads: a virtual thread blocked in a native
+ * call would hold one of the few carrier threads for as long as the terminal is quiet. Writes and {@link #close}
+ * are serialized, so a write never lands on a descriptor number that close has released for reuse.
  */
 public final class Pty implements AutoCloseable {
     private static final int O_RDWR = 02;
     private static final int O_NOCTTY = 0400;
     private static final int O_CLOEXEC = 02000000;
+    private static final int O_NONBLOCK = 04000;
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
     /** What the master reports once every process has closed the terminal side. */
     private static final int EIO = 5;
     private static final long TIOCSWINSZ = 0x5414;
     private static final short POLLIN = 0x1;
+    private static final short POLLOUT = 0x4;
+    /** How long a blocked write waits before looking whether the pty is being closed. */
+    private static final int WRITE_POLL_MILLIS = 50;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -62,7 +67,8 @@ public final class Pty implements AutoCloseable {
 
     private final int master;
     private final Path terminal;
-    private volatile boolean closed;
+    private volatile boolean closing;
+    private boolean closed;
 
     private Pty(int master, Path terminal) {
         this.master = master;
@@ -73,7 +79,8 @@ public final class Pty implements AutoCloseable {
     public static Pty open(int rows, int cols) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
-            int fd = (int) POSIX_OPENPT.invokeExact(capture, O_RDWR | O_NOCTTY | O_CLOEXEC);
+            // Non-blocking: a write must be able to give up when the pty is closed under it (see write()).
+            int fd = (int) POSIX_OPENPT.invokeExact(capture, O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
             if (fd < 0) {
                 throw failure("posix_openpt", capture);
             }
@@ -111,7 +118,10 @@ public final class Pty implements AutoCloseable {
     }
 
     /** Sets the terminal size; the foreground process group gets SIGWINCH. Sizes outside 1..65535 are clamped. */
-    public void resize(int rows, int cols) throws IOException {
+    public synchronized void resize(int rows, int cols) throws IOException {
+        if (closed) {
+            throw new IOException("the terminal was closed");
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment size = arena.allocate(WINSIZE);
             size.setAtIndex(JAVA_SHORT, 0, (short) Math.clamp(rows, 1, 65535));
@@ -169,22 +179,36 @@ public final class Pty implements AutoCloseable {
         }
     }
 
-    /** Types {@code len} bytes into the terminal, as keyboard input. Blocks while the terminal's input queue is full. */
-    public void write(byte[] bytes, int offset, int len) throws IOException {
+    /**
+     * Types {@code len} bytes into the terminal, as keyboard input. Waits while the terminal's input queue is full
+     * (a program that does not read its input holds the typist back), until the pty is closed.
+     *
+     * @throws IOException if the pty is or gets closed before everything was written
+     */
+    public synchronized void write(byte[] bytes, int offset, int len) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
             MemorySegment data = arena.allocate(Math.max(1, len));
             MemorySegment.copy(bytes, offset, data, JAVA_BYTE, 0, len);
+            MemorySegment pollfd = arena.allocate(POLLFD);
             long done = 0;
             while (done < len) {
+                if (closing) {
+                    throw new IOException("the terminal was closed");
+                }
                 long n = (long) WRITE.invokeExact(capture, master, data.asSlice(done), len - done);
-                if (n < 0) {
-                    if (errno(capture) == EINTR) {
-                        continue;
-                    }
+                if (n >= 0) {
+                    done += n;
+                    continue;
+                }
+                int errno = errno(capture);
+                if (errno == EAGAIN) {
+                    pollfd.set(JAVA_INT, 0, master);
+                    pollfd.set(JAVA_SHORT, 4, POLLOUT);
+                    int ignored = (int) POLL.invokeExact(capture, pollfd, 1L, WRITE_POLL_MILLIS);
+                } else if (errno != EINTR) {
                     throw failure("write", capture);
                 }
-                done += n;
             }
         } catch (IOException e) {
             throw e;
@@ -194,7 +218,15 @@ public final class Pty implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        // Seen by a write waiting for room, which then gives up the lock this method needs.
+        closing = true;
+        synchronized (this) {
+            closeDescriptor();
+        }
+    }
+
+    private void closeDescriptor() {
         if (closed) {
             return;
         }

@@ -181,6 +181,14 @@ public final class HttpApi {
                 sendJson(exchange, otherMethod[0] ? 405 : 404, Map.of("error", otherMethod[0] ? "method not allowed" : "not found"));
                 return;
             }
+            String origin = exchange.head().header("Origin");
+            if (origin != null) {
+                // Browsers send Origin on cross-site requests, and some (a text/plain POST, a WebSocket) need no
+                // preflight: without this, any web page open on the machine could run commands through the API.
+                // agentsh's clients never send it.
+                sendJson(exchange, 403, Map.of("error", "requests from web pages are refused (Origin: " + origin + ")"));
+                return;
+            }
             Request.Role role = authenticate(exchange);
             if (role == null) {
                 sendJson(exchange, 401, Map.of("error", "unauthorized"));

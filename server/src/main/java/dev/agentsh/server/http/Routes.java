@@ -60,6 +60,7 @@ public final class Routes {
                 .add("DELETE", V1 + "/sessions/{id}", agent, this::destroySession)
                 .add("POST", V1 + "/sessions/{id}/exec", agent, this::exec)
                 .add("POST", V1 + "/sessions/{id}/exec/stream", agent, this::execStream)
+                .add("GET", V1 + "/sessions/{id}/pty", agent, new PtyRoute(sessions, exec)::handle)
                 .add("GET", V1 + "/sessions/{id}/events", agent, this::tail)
                 .add("GET", V1 + "/sessions/{id}/history", agent, this::history)
                 .add("GET", V1 + "/events/search", agent, r -> query(EventQuery.parse(r.query())))

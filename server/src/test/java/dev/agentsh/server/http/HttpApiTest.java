@@ -51,6 +51,17 @@ class HttpApiTest {
     }
 
     @Test
+    void requestsFromWebPagesAreRefusedBeforeTheyReachARoute() throws Exception {
+        // A page can send a text/plain POST across sites without a preflight; its Origin header gives it away.
+        HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/json")).header("Origin", "https://evil.example")
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("requests from web pages are refused");
+        assertThat(send(HttpRequest.newBuilder(uri("/ok")).GET()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void invalidJsonIs400() throws Exception {
         HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/json")).POST(HttpRequest.BodyPublishers.ofString("{\"a\": ")));
 
