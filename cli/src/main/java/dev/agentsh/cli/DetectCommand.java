@@ -6,9 +6,10 @@ import dev.agentsh.kernel.detect.DetectConfig;
 import dev.agentsh.kernel.detect.DetectResult;
 import dev.agentsh.kernel.detect.DetectTable;
 import dev.agentsh.kernel.detect.Detector;
-import dev.agentsh.kernel.detect.Probe;
-import dev.agentsh.kernel.detect.Probes;
+import dev.agentsh.server.config.ConfigException;
+import dev.agentsh.server.config.ServerConfig;
 import dev.agentsh.server.exec.CommandEnforcement;
+import dev.agentsh.server.seccomp.SeccompNotifyProbe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -40,12 +41,24 @@ public final class DetectCommand implements Callable<Integer> {
     String output;
 
     /**
-     * The detector the CLI and the server share. Whether a seccomp notify filter can be installed needs a child
-     * process from the seccomp supervisor, which is not in this build; until it is, that check reads "not run".
+     * The detector the CLI and the server share, scoring what a server with the configuration found as
+     * {@code agentsh server} would find it ({@code $AGENTSH_CONFIG}, the usual files, else the built-in defaults)
+     * enforces. A configuration that does not load is reported, and the built-in defaults are scored instead.
      */
-    static Detector detector() {
-        return new Detector(Probe.notRun(Probes.SECCOMP_USER_NOTIFY,
-                "the install test (load a notify filter in a child) is not in this build yet"), CommandEnforcement.CURRENT);
+    Detector detector() {
+        ServerConfig config;
+        try {
+            config = ServerConfig.discover(System.getenv());
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("agentsh: detect: " + e.getMessage()
+                    + " (scoring the built-in default configuration instead)");
+            try {
+                config = ServerConfig.builtin();
+            } catch (ConfigException builtinBroken) {
+                throw new IllegalStateException("the built-in configuration does not load", builtinBroken);
+            }
+        }
+        return new Detector(new SeccompNotifyProbe(), CommandEnforcement.of(config));
     }
 
     @Override
@@ -73,12 +86,15 @@ public final class DetectCommand implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
+        @CommandLine.ParentCommand
+        DetectCommand detect;
+
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the configuration to FILE instead of stdout.")
         Path file;
 
         @Override
         public Integer call() throws IOException {
-            String yaml = DetectConfig.render(detector().detect());
+            String yaml = DetectConfig.render(detect.detector().detect());
             PrintWriter out = spec.commandLine().getOut();
             if (file == null) {
                 out.print(yaml);

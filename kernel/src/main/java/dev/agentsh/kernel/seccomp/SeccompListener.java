@@ -31,6 +31,7 @@ public final class SeccompListener implements AutoCloseable {
     private static final int USER_NOTIF_FLAG_CONTINUE = 1;
     private static final short POLLIN = 0x1;
     private static final short POLLHUP = 0x10;
+    private static final short POLLNVAL = 0x20;
 
     private static final int NOTIF_SIZE = 80;
     private static final int RESP_SIZE = 24;
@@ -90,6 +91,9 @@ public final class SeccompListener implements AutoCloseable {
             short revents = pollfd.get(JAVA_SHORT, 6);
             if (ready == 0) {
                 return Receive.IDLE;
+            }
+            if ((revents & POLLNVAL) != 0) {
+                throw new IOException("the seccomp listener descriptor is not open");
             }
             if ((revents & POLLIN) == 0) {
                 return (revents & POLLHUP) != 0 ? Receive.GONE : Receive.IDLE;

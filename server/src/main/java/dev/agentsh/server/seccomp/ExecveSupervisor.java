@@ -89,6 +89,7 @@ public final class ExecveSupervisor {
         private SeccompListener listener;
         private ProcessLineage lineage;
         private volatile boolean served;
+        private volatile boolean abandoned;
 
         private CommandSupervision(String sessionId, String commandId, PolicyEngine engine) {
             this.sessionId = sessionId;
@@ -119,8 +120,11 @@ public final class ExecveSupervisor {
          * Stops answering, as a crashed supervisor would: the listener closes, so the kernel fails every exec the
          * tree still makes with ENOSYS. For tests of that failure.
          */
-        void abandon() {
-            listener.close();
+        void abandon() throws InterruptedException {
+            abandoned = true;
+            while (!served) {
+                Thread.sleep(10);
+            }
         }
 
         /** Blocks until every event of calls answered so far is recorded. */
@@ -143,7 +147,9 @@ public final class ExecveSupervisor {
 
         private void serveUntilGone(SeccompListener l) {
             try {
-                while (true) {
+                // The listener is closed only here, by the thread that polls it: closed from elsewhere, its number
+                // could be reused by the next command's listener while this loop still polls it.
+                while (!abandoned) {
                     Receive r = l.receive(RECEIVE_POLL_MILLIS);
                     if (r instanceof Receive.Gone) {
                         return;
