@@ -17,7 +17,14 @@ import dev.agentsh.server.exec.LauncherBinary;
 import dev.agentsh.server.exec.NativeLauncher;
 import dev.agentsh.server.exec.ProcessLauncher;
 import dev.agentsh.server.exec.WorkspaceMounts;
+import dev.agentsh.kernel.detect.DetectResult;
+import dev.agentsh.kernel.detect.Detector;
+import dev.agentsh.kernel.detect.Probe;
+import dev.agentsh.kernel.detect.ProbeResult;
+import dev.agentsh.server.exec.CommandEnforcement;
+import dev.agentsh.kernel.detect.ProbeStatus;
 import dev.agentsh.server.seccomp.ExecveSupervisor;
+import dev.agentsh.server.seccomp.SeccompNotifyProbe;
 import dev.agentsh.server.seccomp.SupervisorSocket;
 import dev.agentsh.server.host.HostExecutables;
 import dev.agentsh.server.host.ProjectRoots;
@@ -78,12 +85,29 @@ public final class AgentshServer implements AutoCloseable {
             ExecveSupervisor execve = null;
             SupervisorSocket supervisorSocket = null;
             var seccomp = config.sandbox().seccomp();
+            ProbeResult seccompProbe = null;
             if (seccomp.enabled() && seccomp.execve().enabled()) {
+                seccompProbe = probe(new SeccompNotifyProbe());
+            }
+            if (seccompProbe != null && seccompProbe.status() != ProbeStatus.AVAILABLE) {
+                String why = "execve interception is configured (sandbox.seccomp.execve.enabled) but this host does not"
+                        + " allow it: " + seccompProbe.detail();
+                if (config.security().strict()) {
+                    throw new IOException("security.strict is set and " + why);
+                }
+                log.warn(why + "; only the command pre-check is enforced (run `agentsh detect` for details)");
+                events.record(Event.builder("security_degraded", "").field("feature", "seccomp-execve")
+                        .field("reason", seccompProbe.detail()).build());
+            } else if (seccompProbe != null) {
                 supervisorSocket = SupervisorSocket.open(
                         launcherBinary.resolveSibling("supervisor-" + ProcessHandle.current().pid() + ".sock"));
                 execve = new ExecveSupervisor(execveSettings(seccomp.execve()), events, approvals, log::warn);
                 log.info("execve: every exec in a command's process tree is checked against the policy (seccomp user-notify)");
             } else {
+                if (config.security().strict() && config.security().mode() == ServerConfig.SecurityMode.FULL) {
+                    throw new IOException("security.strict with security.mode full needs sandbox.seccomp.enabled and"
+                            + " sandbox.seccomp.execve.enabled");
+                }
                 log.warn("execve: interception is off (sandbox.seccomp.execve.enabled): only the command pre-check"
                         + " (including sh -c analysis) is enforced; programs a command starts are not checked");
             }
@@ -117,6 +141,7 @@ public final class AgentshServer implements AutoCloseable {
                 }
                 unixSocket = socket.path();
             }
+            logSecurityMode(log, seccompProbe, execve != null);
             ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
             long every = Math.max(1, config.sessions().cleanupInterval().toMillis());
             reaper.scheduleWithFixedDelay(() -> sessions.expire(Instant.now()), every, every, TimeUnit.MILLISECONDS);
@@ -124,6 +149,39 @@ public final class AgentshServer implements AutoCloseable {
         } catch (IOException | PolicyException | RuntimeException e) {
             events.close();
             throw e;
+        }
+    }
+
+    /**
+     * Logs the security mode commands run in, as {@code agentsh detect} would score it, from a background thread: the
+     * probes take about a second, and nothing that is enforced depends on them (that was decided above).
+     */
+    private static void logSecurityMode(ServerLog log, ProbeResult seccompProbe, boolean execveApplied) {
+        Probe seccomp = seccompProbe == null ? new SeccompNotifyProbe() : new Probe() {
+            @Override
+            public String name() {
+                return seccompProbe.name();
+            }
+
+            @Override
+            public ProbeResult run() {
+                return seccompProbe;
+            }
+        };
+        Thread.ofPlatform().daemon().name("security-mode").start(() -> {
+            DetectResult r = new Detector(seccomp, CommandEnforcement.of(execveApplied)).detect();
+            log.info("security mode: " + r.securityMode().word() + ", protection score " + r.protectionScore()
+                    + "/100 (this host allows " + r.hostSecurityMode().word() + ", " + r.hostProtectionScore()
+                    + "/100; `agentsh detect` explains each part)");
+        });
+    }
+
+    /** Runs a capability probe; one that throws reports the failure as unavailable, as detect does. */
+    private static ProbeResult probe(SeccompNotifyProbe probe) {
+        try {
+            return probe.run();
+        } catch (Exception e) {
+            return ProbeResult.unavailable(probe.name(), e.toString());
         }
     }
 

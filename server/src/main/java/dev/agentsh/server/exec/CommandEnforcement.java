@@ -14,9 +14,15 @@ public final class CommandEnforcement {
     private CommandEnforcement() {
     }
 
+    /** What a server with {@code config} would apply, if the host allows it. */
     public static Enforcement of(ServerConfig config) {
         var seccomp = config.sandbox().seccomp();
-        if (seccomp.enabled() && seccomp.execve().enabled()) {
+        return of(seccomp.enabled() && seccomp.execve().enabled());
+    }
+
+    /** @param execveInterception whether every execve of a command's tree goes through the policy */
+    public static Enforcement of(boolean execveInterception) {
+        if (execveInterception) {
             return new Enforcement(Set.of(Backend.SECCOMP_EXECVE), "the API pre-check of each command, and every"
                     + " execve in its process tree (seccomp user-notify)");
         }
