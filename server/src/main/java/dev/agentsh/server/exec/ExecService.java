@@ -112,6 +112,10 @@ public final class ExecService {
                 throw new HttpError(400, "bad timeout \"" + request.timeout() + "\": expected a duration such as 30s or 5m");
             }
         }
+        if (session.failure() != null) {
+            throw new HttpError(409, "session " + session.id() + " has failed (" + session.failure()
+                    + "); destroy it and create a new one");
+        }
         String commandId = "cmd-" + UUID.randomUUID();
         Instant start = Instant.now();
         session.acquire();
@@ -191,7 +195,7 @@ public final class ExecService {
         ProcessLauncher.WorkspaceBind bind = bindWorkspace && !session.realPaths()
                 ? new ProcessLauncher.WorkspaceBind(session.workspace(), cwd) : null;
         ExecveSupervisor.CommandSupervision supervision = execve == null ? null
-                : execve.forCommand(session.id(), commandId, session.engine());
+                : execve.forCommand(session.id(), commandId, session.engine(), session::markFailed);
         CommandRunner.Result result = execution.run(new CommandRunner.Request(
                 new ProcessLauncher.Launch(argv, env.env(), workingDir, bind, null, supervision), stdin,
                 effectiveTimeout(session, timeout), stream), pid -> session.setCurrent(new Session.RunningCommand(commandId, pid)));

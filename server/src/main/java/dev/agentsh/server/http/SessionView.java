@@ -16,10 +16,13 @@ public record SessionView(
         String cwd,
         @JsonProperty("virtual_root") String virtualRoot,
         @JsonProperty("project_root") String projectRoot,
-        @JsonProperty("git_root") String gitRoot) {
+        @JsonProperty("git_root") String gitRoot,
+        String error) {
 
     public static SessionView of(Session s) {
-        return new SessionView(s.id(), s.busy() ? "busy" : "ready", s.createdAt().toString(), s.workspace().toString(),
-                s.workspace().toString(), s.policyName(), s.cwd(), s.virtualRoot(), s.projectRoot().toString(), s.gitRoot().toString());
+        String state = s.failure() != null ? "failed" : s.busy() ? "busy" : "ready";
+        return new SessionView(s.id(), state, s.createdAt().toString(), s.workspace().toString(),
+                s.workspace().toString(), s.policyName(), s.cwd(), s.virtualRoot(), s.projectRoot().toString(),
+                s.gitRoot().toString(), s.failure());
     }
 }

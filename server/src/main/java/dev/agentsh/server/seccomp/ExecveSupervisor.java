@@ -72,9 +72,14 @@ public final class ExecveSupervisor {
         this.warn = warn;
     }
 
-    /** The supervision of one command of a session, to put in its {@link ProcessLauncher.Launch}. */
-    public CommandSupervision forCommand(String sessionId, String commandId, PolicyEngine engine) {
-        return new CommandSupervision(sessionId, commandId, engine);
+    /**
+     * The supervision of one command of a session, to put in its {@link ProcessLauncher.Launch}.
+     *
+     * @param onFailure told why, if the supervision breaks down (its tree can then exec nothing more)
+     */
+    public CommandSupervision forCommand(String sessionId, String commandId, PolicyEngine engine,
+                                         Consumer<String> onFailure) {
+        return new CommandSupervision(sessionId, commandId, engine, onFailure);
     }
 
     /** One command's tree under supervision. */
@@ -82,6 +87,7 @@ public final class ExecveSupervisor {
         private final String sessionId;
         private final String commandId;
         private final PolicyEngine engine;
+        private final Consumer<String> onFailure;
         private final LinkedBlockingQueue<Event> unrecorded = new LinkedBlockingQueue<>();
         private final Object recordedLock = new Object();
         private long queued;
@@ -91,10 +97,11 @@ public final class ExecveSupervisor {
         private volatile boolean served;
         private volatile boolean abandoned;
 
-        private CommandSupervision(String sessionId, String commandId, PolicyEngine engine) {
+        private CommandSupervision(String sessionId, String commandId, PolicyEngine engine, Consumer<String> onFailure) {
             this.sessionId = sessionId;
             this.commandId = commandId;
             this.engine = engine;
+            this.onFailure = onFailure;
         }
 
         @Override
@@ -117,8 +124,8 @@ public final class ExecveSupervisor {
         }
 
         /**
-         * Stops answering, as a crashed supervisor would: the listener closes, so the kernel fails every exec the
-         * tree still makes with ENOSYS. For tests of that failure.
+         * Fails the supervisor as a crash would: it reports the failure and closes the listener, after which the
+         * kernel fails every exec the tree still makes with ENOSYS. For tests of that failure.
          */
         void abandon() throws InterruptedException {
             abandoned = true;
@@ -149,7 +156,10 @@ public final class ExecveSupervisor {
             try {
                 // The listener is closed only here, by the thread that polls it: closed from elsewhere, its number
                 // could be reused by the next command's listener while this loop still polls it.
-                while (!abandoned) {
+                while (true) {
+                    if (abandoned) {
+                        throw new IOException("the supervisor was abandoned");
+                    }
                     Receive r = l.receive(RECEIVE_POLL_MILLIS);
                     if (r instanceof Receive.Gone) {
                         return;
@@ -162,6 +172,7 @@ public final class ExecveSupervisor {
                 // Closing the listener (try-with-resources) makes the kernel fail every stopped and future exec of
                 // the tree with ENOSYS: a broken supervisor lets nothing through.
                 warn.accept("execve supervisor of session " + sessionId + " failed; its commands can no longer exec: " + e);
+                onFailure.accept("the execve supervisor failed: " + e.getMessage());
                 queue(Event.builder("supervisor_failed", sessionId).commandId(commandId)
                         .field("error", String.valueOf(e.getMessage())).build());
             }

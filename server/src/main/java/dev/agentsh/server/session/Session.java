@@ -36,6 +36,7 @@ public final class Session {
     private volatile String cwd;
     private volatile Instant lastActivity;
     private volatile RunningCommand current;
+    private volatile String failure;
 
     /** The command a session is running now, for kill requests. */
     public record RunningCommand(String commandId, long pid) {
@@ -126,6 +127,15 @@ public final class Session {
         current = null;
         touch();
         running.release();
+    }
+
+    /** Why the session can no longer run commands (its enforcement broke), or null while it can. */
+    public String failure() {
+        return failure;
+    }
+
+    public void markFailed(String reason) {
+        failure = reason;
     }
 
     public RunningCommand current() {

@@ -100,13 +100,15 @@ class ExecveSupervisorTest {
         PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
                 EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)).withApprovals(true));
         String commandId = "cmd-" + UUID.randomUUID();
-        ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", commandId, engine);
+        List<String> failures = new CopyOnWriteArrayList<>();
+        ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", commandId, engine, failures::add);
         Process p = launcher.start(new ProcessLauncher.Launch(List.of(argv), ENV, dir, null, null, supervision));
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), UTF_8);
         int exit = p.waitFor();
         supervision.awaitRecorded();
+        assertThat(failures).as("supervisor failures").isEmpty();
         List<Event> execs = events.query(EventQuery.all().withCommandId(commandId).withAscending(true)
                 .withLimit(EventQuery.MAX_LIMIT));
         return new Run(exit, out, err, execs);
@@ -268,7 +270,9 @@ class ExecveSupervisorTest {
     void aSupervisorThatGoesAwayLetsNothingMoreRun() throws Exception {
         PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
                 EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)));
-        ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", "cmd-" + UUID.randomUUID(), engine);
+        List<String> failures = new CopyOnWriteArrayList<>();
+        ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", "cmd-" + UUID.randomUUID(), engine,
+                failures::add);
         Process p = launcher.start(new ProcessLauncher.Launch(
                 List.of("sh", "-c", "echo ready; read go; od -c /dev/null; echo rc=$?"), ENV, dir, null, null, supervision));
         // Once the shell runs, the supervisor goes away; the shell's next exec must fail, not run unchecked.
@@ -281,5 +285,6 @@ class ExecveSupervisorTest {
         p.waitFor();
         assertThat(out).as(err).isEqualTo("rc=126\n");
         assertThat(err).contains("Function not implemented");
+        assertThat(failures).singleElement().asString().contains("the supervisor was abandoned");
     }
 }
