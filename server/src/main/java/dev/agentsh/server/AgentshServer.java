@@ -185,11 +185,20 @@ public final class AgentshServer implements AutoCloseable {
         }
     }
 
+    /** Execs are matched by canonical path, so a bypass entry that is a symlink names its target. */
+    private static String canonical(Path path) {
+        try {
+            return path.toRealPath().toString();
+        } catch (IOException e) {
+            return path.toAbsolutePath().normalize().toString();
+        }
+    }
+
     private static ExecveSupervisor.Settings execveSettings(ServerConfig.Execve c) {
         return new ExecveSupervisor.Settings(c.maxArgc(), c.maxArgvBytes(),
                 ExecveSupervisor.TruncatedArgv.valueOf(c.onTruncated().name()), c.approvalTimeout(),
                 c.approvalTimeoutAction() == ServerConfig.TimeoutAction.ALLOW,
-                c.internalBypass().stream().map(Path::toString).collect(java.util.stream.Collectors.toSet()));
+                c.internalBypass().stream().map(AgentshServer::canonical).collect(java.util.stream.Collectors.toSet()));
     }
 
     /** The engine for requests that name no session (policy/test), compiled for the server's own directory. */

@@ -97,6 +97,10 @@ class ExecveSupervisorTest {
     }
 
     private static Run run(String... argv) throws Exception {
+        return run(supervisor, argv);
+    }
+
+    private static Run run(ExecveSupervisor supervisor, String... argv) throws Exception {
         PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
                 EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)).withApprovals(true));
         String commandId = "cmd-" + UUID.randomUUID();
@@ -286,5 +290,18 @@ class ExecveSupervisorTest {
         assertThat(out).as(err).isEqualTo("rc=126\n");
         assertThat(err).contains("Function not implemented");
         assertThat(failures).singleElement().asString().contains("the supervisor was abandoned");
+    }
+
+    @Test
+    void internalBypassMatchesTheCanonicalPathOnly() throws Exception {
+        ExecveSupervisor bypassing = new ExecveSupervisor(new ExecveSupervisor.Settings(1000, 65536,
+                ExecveSupervisor.TruncatedArgv.DENY, Duration.ofSeconds(1), false, Set.of("/usr/bin/base32")), events,
+                approvals, warnings::add);
+        Path copy = dir.resolve("bin-copy");
+        Files.createDirectories(copy);
+        Files.copy(Path.of("/usr/bin/base32"), copy.resolve("base32"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Run r = run(bypassing, "sh", "-c", "base32 /dev/null; echo listed=$?; " + copy.resolve("base32") + " /dev/null; echo copy=$?");
+        assertThat(r.out()).isEqualTo("listed=0\ncopy=126\n");
+        assertThat(r.execs()).anySatisfy(e -> assertThat(e.policy().rule()).isEqualTo("internal_bypass"));
     }
 }
