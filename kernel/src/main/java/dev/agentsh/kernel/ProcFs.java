@@ -1,19 +1,40 @@
 package dev.agentsh.kernel;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
  * What {@code /proc} says about another process: its parent and start time, its working directory and open files,
  * and paths resolved the way that process would resolve them.
+ *
+ * <p>These run for every intercepted execve, so they go straight to the system calls (readlink, open, read)
+ * through FFM: one call per path component, no exceptions for the ordinary "not a symlink" answer.
  */
 public final class ProcFs {
     /** The most symlinks followed while resolving one path, as the kernel's own limit. */
     private static final int MAX_SYMLINKS = 40;
+    private static final int PATH_MAX = 4096;
+    private static final int O_RDONLY = 0;
+    private static final int O_CLOEXEC = 02000000;
+
+    private static final MethodHandle READLINK = Libc.function("readlink",
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle OPEN = Libc.function("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle READ = Libc.function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE = Libc.function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private ProcFs() {
     }
@@ -24,15 +45,22 @@ public final class ProcFs {
 
     /** @throws IOException if the process does not exist (any more) */
     public static Stat stat(int pid) throws IOException {
-        String stat = PseudoFiles.read(Path.of("/proc", Integer.toString(pid), "stat"));
+        String stat = readSmallFile("/proc/" + pid + "/stat");
         // The command name may hold spaces and parentheses; it ends at the last ')'.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        int at = stat.lastIndexOf(')') + 2;
+        String[] fields = stat.substring(at).split(" ", 21);
         return new Stat(pid, Integer.parseInt(fields[1]), Long.parseLong(fields[19]));
     }
 
     /** The target of {@code /proc/PID/<link>}, e.g. {@code cwd} or {@code fd/3}, as the kernel names it. */
     public static String link(int pid, String link) throws IOException {
-        return Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), link)).toString();
+        try (Arena arena = Arena.ofConfined()) {
+            String target = readlink(arena, "/proc/" + pid + "/" + link);
+            if (target == null) {
+                throw new IOException("/proc/" + pid + "/" + link + " is not a link");
+            }
+            return target;
+        }
     }
 
     /**
@@ -42,53 +70,115 @@ public final class ProcFs {
      * appended as it is. A link to something that is not a path (a memfd, a deleted file) resolves to the
      * kernel's name for it, such as {@code /memfd:x (deleted)}, which names no file.
      */
-    public static String canonical(int pid, String path) throws IOException {
+    public static Resolved canonical(int pid, String path) throws IOException {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("not an absolute path: " + path);
         }
-        Path root = Path.of("/proc", Integer.toString(pid), "root");
+        String root = "/proc/" + pid + "/root";
         Deque<String> pending = new ArrayDeque<>();
         push(pending, path);
-        Deque<String> resolved = new ArrayDeque<>();
+        StringBuilder resolved = new StringBuilder();
+        Deque<Integer> ends = new ArrayDeque<>();
         int links = 0;
-        while (!pending.isEmpty()) {
-            String part = pending.pop();
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                resolved.pollLast();
-                continue;
-            }
-            if (resolved.size() == 1 && resolved.peekFirst().equals("proc")
-                    && (part.equals("self") || part.equals("thread-self"))) {
-                // Read by us, these links would name the server; for the process they name itself.
-                resolved.addLast(Integer.toString(pid));
-                continue;
-            }
-            Path here = root.resolve(String.join("/", resolved)).resolve(part);
-            if (Files.isSymbolicLink(here)) {
+        boolean exists = true;
+        try (Arena arena = Arena.ofConfined()) {
+            while (!pending.isEmpty()) {
+                String part = pending.pop();
+                if (part.isEmpty() || part.equals(".")) {
+                    continue;
+                }
+                if (part.equals("..")) {
+                    if (!ends.isEmpty()) {
+                        ends.pop();
+                        resolved.setLength(ends.isEmpty() ? 0 : ends.peek());
+                    }
+                    continue;
+                }
+                if (resolved.toString().equals("/proc") && (part.equals("self") || part.equals("thread-self"))) {
+                    // Read by us, these links would name the server; for the process they name itself.
+                    part = Integer.toString(pid);
+                }
+                int before = resolved.length();
+                resolved.append('/').append(part);
+                if (!exists) {
+                    ends.push(resolved.length());
+                    continue;
+                }
+                String target = readlink(arena, root + resolved);
+                if (target == null) {
+                    ends.push(resolved.length());
+                    continue;
+                }
+                if (target.isEmpty()) {
+                    // ENOENT: the rest is appended unresolved.
+                    exists = false;
+                    ends.push(resolved.length());
+                    continue;
+                }
                 if (++links > MAX_SYMLINKS) {
                     throw new IOException("too many levels of symbolic links: " + path);
                 }
-                String target = Files.readSymbolicLink(here).toString();
+                resolved.setLength(before);
                 if (target.startsWith("/")) {
-                    resolved.clear();
+                    resolved.setLength(0);
+                    ends.clear();
                 }
                 push(pending, target);
-                continue;
-            }
-            resolved.addLast(part);
-            if (!Files.exists(here, LinkOption.NOFOLLOW_LINKS)) {
-                while (!pending.isEmpty()) {
-                    String rest = pending.pop();
-                    if (!rest.isEmpty() && !rest.equals(".")) {
-                        resolved.addLast(rest);
-                    }
-                }
             }
         }
-        return "/" + String.join("/", resolved);
+        return new Resolved(resolved.isEmpty() ? "/" : resolved.toString(), exists);
+    }
+
+    /** A canonical path, and whether it names an existing file for the process. */
+    public record Resolved(String path, boolean exists) {
+    }
+
+    /**
+     * The target of the link at {@code path}; null if it is not a link; empty if it does not exist.
+     *
+     * @throws IOException for any other failure (permission, a process that is gone)
+     */
+    private static String readlink(Arena arena, String path) throws IOException {
+        MemorySegment capture = Libc.capture(arena);
+        MemorySegment name = arena.allocateFrom(path);
+        MemorySegment buffer = arena.allocate(PATH_MAX);
+        long n;
+        try {
+            n = (long) READLINK.invokeExact(capture, name, buffer, (long) PATH_MAX);
+        } catch (Throwable t) {
+            throw Libc.rethrow("readlink", t);
+        }
+        if (n >= 0) {
+            return new String(buffer.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+        }
+        return switch (Libc.errno(capture)) {
+            case Errno.EINVAL -> null;
+            case Errno.ENOENT, 20 /* ENOTDIR */ -> "";
+            default -> throw Libc.failure("readlink " + path, capture);
+        };
+    }
+
+    /** A procfs file of at most a page, read with one read(2): procfs files report size 0, so sizes lie. */
+    private static String readSmallFile(String path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = Libc.capture(arena);
+            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw Libc.failure("open " + path, capture);
+            }
+            try {
+                MemorySegment buffer = arena.allocate(PATH_MAX);
+                long n = (long) READ.invokeExact(capture, fd, buffer, (long) PATH_MAX);
+                if (n < 0) {
+                    throw Libc.failure("read " + path, capture);
+                }
+                return new String(buffer.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(capture, fd);
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("read " + path, t);
+        }
     }
 
     private static void push(Deque<String> pending, String path) {

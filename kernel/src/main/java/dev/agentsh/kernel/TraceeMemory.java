@@ -33,13 +33,23 @@ public final class TraceeMemory {
         this.pid = pid;
     }
 
-    /** The 8-byte pointer at {@code address}; a partial read is a failure. */
-    public long readPointer(long address) throws IOException {
-        byte[] bytes = read(address, 8);
+    /**
+     * Up to {@code count} consecutive 8-byte pointers at {@code address}, in one read; fewer if the read stops at
+     * an unmapped page (at least one, or a failure).
+     */
+    public long[] readPointers(long address, int count) throws IOException {
+        // process_vm_readv fails a read that runs into an unmapped page, rather than returning what it got.
+        int toPageEnd = (int) (4096 - (address & 4095)) / 8;
+        byte[] bytes = read(address, Math.max(1, Math.min(count, toPageEnd)) * 8);
         if (bytes.length < 8) {
             throw new IOException("short read of a pointer at 0x" + Long.toHexString(address) + " in pid " + pid);
         }
-        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long[] pointers = new long[bytes.length / 8];
+        for (int i = 0; i < pointers.length; i++) {
+            pointers[i] = in.getLong();
+        }
+        return pointers;
     }
 
     /**

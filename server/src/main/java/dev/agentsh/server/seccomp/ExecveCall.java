@@ -6,8 +6,6 @@ import dev.agentsh.kernel.seccomp.SeccompListener.Notification;
 import dev.agentsh.kernel.seccomp.SeccompProgram;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,12 +15,15 @@ import java.util.List;
  *
  * @param rawFilename the path argument as given (for execveat relative to a directory descriptor, or empty)
  * @param filename    the absolute, symlink-free path the process would execute, in its own view of the file system
+ * @param exists      whether that file exists for the process (the kernel would answer ENOENT itself otherwise)
  * @param truncated   whether argv had more entries than {@code maxArgc} or more bytes than {@code maxArgvBytes}
  */
-record ExecveCall(int pid, String rawFilename, String filename, List<String> argv, boolean truncated) {
+record ExecveCall(int pid, String rawFilename, String filename, boolean exists, List<String> argv, boolean truncated) {
     private static final int AT_FDCWD = -100;
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int PATH_MAX = 4096;
+    /** argv pointers are read this many at a time (most commands have fewer arguments). */
+    private static final int POINTERS_PER_READ = 32;
 
     /**
      * Reads the call.
@@ -56,13 +57,20 @@ record ExecveCall(int pid, String rawFilename, String filename, List<String> arg
             String base = !at || dirfd == AT_FDCWD ? ProcFs.link(n.pid(), "cwd") : ProcFs.link(n.pid(), "fd/" + dirfd);
             absolute = base + "/" + raw;
         }
-        String filename = absolute.startsWith("/") ? ProcFs.canonical(n.pid(), absolute) : absolute;
+        ProcFs.Resolved resolved = absolute.startsWith("/") ? ProcFs.canonical(n.pid(), absolute)
+                : new ProcFs.Resolved(absolute, false);
 
         List<String> argv = new ArrayList<>();
         boolean truncated = false;
         long budget = maxArgvBytes;
+        long[] pointers = new long[0];
+        int base = 0;
         for (int i = 0; ; i++) {
-            long pointer = memory.readPointer(argvPointer + 8L * i);
+            if (i - base >= pointers.length) {
+                base = i;
+                pointers = memory.readPointers(argvPointer + 8L * i, POINTERS_PER_READ);
+            }
+            long pointer = pointers[i - base];
             if (pointer == 0) {
                 break;
             }
@@ -79,16 +87,11 @@ record ExecveCall(int pid, String rawFilename, String filename, List<String> arg
             budget -= arg.length + 1;
             argv.add(new String(arg, StandardCharsets.UTF_8));
         }
-        return new ExecveCall(n.pid(), raw, filename, List.copyOf(argv), truncated);
+        return new ExecveCall(n.pid(), raw, resolved.path(), resolved.exists(), List.copyOf(argv), truncated);
     }
 
     /** A file that is not a path any more: a memfd, or a deleted file. Nothing can say what it is. */
     boolean unresolvable() {
         return !filename.startsWith("/") || filename.startsWith("/memfd:") || filename.endsWith(" (deleted)");
-    }
-
-    /** Whether the file exists for the process; the kernel would answer ENOENT itself otherwise. */
-    boolean exists() {
-        return Files.exists(Path.of("/proc", Integer.toString(pid), "root", filename));
     }
 }

@@ -277,11 +277,7 @@ public final class ExecveSupervisor {
             }
             if (decision == Decision.ALLOW) {
                 if (reply(n, e.build(), true, 0)) {
-                    try {
-                        lineage.executed(n.pid(), position.depth());
-                    } catch (IOException gone) {
-                        // The process died right after the answer; nothing of it is left to track.
-                    }
+                    lineage.executed(n.pid(), position);
                 }
             } else {
                 reply(n, e.build(), false, Errno.EACCES);

@@ -31,15 +31,15 @@ final class ProcessLineage {
         processes.put(launcherPid, new Known(ProcFs.stat(launcherPid).startTime(), LAUNCHER));
     }
 
-    /** The depth an exec by {@code pid} happens at; also its parent's pid. */
-    record Position(int depth, int parentPid) {
+    /** The depth an exec by {@code pid} happens at; also its parent's pid and its own start time. */
+    record Position(int depth, int parentPid, long startTime) {
     }
 
     Position positionOf(int pid) throws IOException {
         ProcFs.Stat self = ProcFs.stat(pid);
         Known known = processes.get(pid);
         if (known != null && known.startTime() == self.startTime()) {
-            return new Position(known.depth() + 1, self.parentPid());
+            return new Position(known.depth() + 1, self.parentPid(), self.startTime());
         }
         int ancestor = self.parentPid();
         for (int step = 0; step < MAX_ANCESTORS && ancestor > 1; step++) {
@@ -51,16 +51,16 @@ final class ProcessLineage {
             }
             Known a = processes.get(ancestor);
             if (a != null && a.startTime() == stat.startTime()) {
-                return new Position(Math.max(a.depth(), 0) + 1, self.parentPid());
+                return new Position(Math.max(a.depth(), 0) + 1, self.parentPid(), self.startTime());
             }
             ancestor = stat.parentPid();
         }
-        return new Position(1, self.parentPid());
+        return new Position(1, self.parentPid(), self.startTime());
     }
 
-    /** Records that {@code pid} now runs a program exec'd at {@code depth}. */
-    void executed(int pid, int depth) throws IOException {
-        processes.put(pid, new Known(ProcFs.stat(pid).startTime(), depth));
+    /** Records that {@code pid}, at {@code position}, now runs a program exec'd at the position's depth. */
+    void executed(int pid, Position position) {
+        processes.put(pid, new Known(position.startTime(), position.depth()));
         if (processes.size() > PRUNE_ABOVE) {
             processes.entrySet().removeIf(e -> !isAlive(e.getKey(), e.getValue()));
         }
