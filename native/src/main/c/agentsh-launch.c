@@ -20,6 +20,12 @@
  *                     touches the file system (the PATH search included) happens before the load, because
  *                     the program may stop such calls until the server answers.
  *
+ * Redirect mode: when the server redirects an exec of a supervised process, it injects a memfd named
+ * "agentsh-redirect" (argc, then argv, then NAME=VALUE entries, each NUL-terminated) and makes the process
+ * exec this launcher instead. Finding that memfd among its descriptors, the launcher adds the variables and
+ * execs the substitute in place, with the process's stdio; that exec is judged by the supervisor like any
+ * other, so this mode grants nothing.
+ *
  * The environment is passed through unchanged; PROGRAM is looked up on its PATH like execvp(3). The
  * binary is linked statically so that LD_PRELOAD and friends in that environment do not reach this code.
  * Any failure is reported on stderr as "agentsh-launch: <step>: <reason>" with exit status 127, the
@@ -43,10 +49,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #define EXIT_CANNOT_RUN 127
 #define MOUNT_POINT "/workspace"
+#define REDIRECT_SPEC "/memfd:agentsh-redirect (deleted)"
+#define MAX_SPEC_BYTES (1 << 20)
 /* BPF_MAXINSNS instructions of 8 bytes each. */
 #define MAX_PROGRAM_BYTES (4096 * 8)
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -194,7 +203,71 @@ static void enter_supervision(const char *socket_path) {
     close(sock);
 }
 
+/* The descriptor of the server's redirect spec, or -1 if this is not a redirected exec. */
+static int find_redirect_spec(void) {
+    DIR *fds = opendir("/proc/self/fd");
+    if (fds == NULL) {
+        return -1;
+    }
+    int found = -1;
+    struct dirent *entry;
+    while (found < 0 && (entry = readdir(fds)) != NULL) {
+        char target[sizeof REDIRECT_SPEC + 1];
+        ssize_t n = readlinkat(dirfd(fds), entry->d_name, target, sizeof target - 1);
+        if (n == (ssize_t) (sizeof REDIRECT_SPEC - 1)) {
+            target[n] = '\0';
+            if (strcmp(target, REDIRECT_SPEC) == 0) {
+                found = atoi(entry->d_name);
+            }
+        }
+    }
+    closedir(fds);
+    return found;
+}
+
+static void run_redirect(int spec) {
+    static char buffer[MAX_SPEC_BYTES];
+    /* The server wrote the memfd, so its offset is at the end: read from the start. */
+    ssize_t length = pread(spec, buffer, sizeof buffer - 1, 0);
+    close(spec);
+    if (length <= 0 || buffer[length - 1] != '\0') {
+        errno = EPROTO;
+        fail("read the redirect");
+    }
+    char *at = buffer;
+    char *end = buffer + length;
+    long count = strtol(at, NULL, 10);
+    at += strlen(at) + 1;
+    if (count < 1 || count > 65536) {
+        errno = EPROTO;
+        fail("read the redirect");
+    }
+    char **args = calloc((size_t) count + 1, sizeof *args);
+    if (args == NULL) {
+        fail("allocate the redirect");
+    }
+    for (long i = 0; i < count; i++) {
+        if (at >= end) {
+            errno = EPROTO;
+            fail("read the redirect");
+        }
+        args[i] = at;
+        at += strlen(at) + 1;
+    }
+    for (; at < end; at += strlen(at) + 1) {
+        if (putenv(at) != 0) {
+            fail("set %s", at);
+        }
+    }
+    execvp(args[0], args);
+    fail("exec %s", args[0]);
+}
+
 int main(int argc, char **argv) {
+    int spec = find_redirect_spec();
+    if (spec >= 0) {
+        run_redirect(spec);
+    }
     const char *workspace = NULL;
     const char *cwd = NULL;
     const char *supervisor = NULL;

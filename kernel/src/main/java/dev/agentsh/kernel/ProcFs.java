@@ -8,7 +8,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
@@ -26,15 +25,10 @@ public final class ProcFs {
     /** The most symlinks followed while resolving one path, as the kernel's own limit. */
     private static final int MAX_SYMLINKS = 40;
     private static final int PATH_MAX = 4096;
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 02000000;
 
     private static final MethodHandle READLINK = Libc.function("readlink",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
-    private static final MethodHandle OPEN = Libc.function("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle READ = Libc.function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = Libc.function("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private ProcFs() {
     }
@@ -160,24 +154,19 @@ public final class ProcFs {
 
     /** A procfs file of at most a page, read with one read(2): procfs files report size 0, so sizes lie. */
     private static String readSmallFile(String path) throws IOException {
+        int fd = Descriptors.openReadOnly(java.nio.file.Path.of(path));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = Libc.capture(arena);
-            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(path), O_RDONLY | O_CLOEXEC, 0);
-            if (fd < 0) {
-                throw Libc.failure("open " + path, capture);
+            MemorySegment buffer = arena.allocate(PATH_MAX);
+            long n = (long) READ.invokeExact(capture, fd, buffer, (long) PATH_MAX);
+            if (n < 0) {
+                throw Libc.failure("read " + path, capture);
             }
-            try {
-                MemorySegment buffer = arena.allocate(PATH_MAX);
-                long n = (long) READ.invokeExact(capture, fd, buffer, (long) PATH_MAX);
-                if (n < 0) {
-                    throw Libc.failure("read " + path, capture);
-                }
-                return new String(buffer.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(capture, fd);
-            }
+            return new String(buffer.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
         } catch (Throwable t) {
             throw Libc.rethrow("read " + path, t);
+        } finally {
+            Syscalls.close(fd);
         }
     }
 

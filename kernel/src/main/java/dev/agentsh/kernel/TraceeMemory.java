@@ -22,6 +22,8 @@ import java.nio.file.StandardOpenOption;
  * {@link IOException}; callers deciding policy must then deny.
  */
 public final class TraceeMemory {
+    private static final MethodHandle PROCESS_VM_WRITEV = Libc.function("process_vm_writev",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PROCESS_VM_READV = Libc.function("process_vm_readv",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG));
     /** Strings are read in chunks so a short string near the end of a mapping does not fail a large read. */
@@ -80,6 +82,39 @@ public final class TraceeMemory {
             at += chunk.length;
         }
         return out.toByteArray();
+    }
+
+    /**
+     * Writes {@code bytes} at {@code address}: process_vm_writev, or {@code /proc/PID/mem}, which also writes
+     * read-only pages (a string literal in the program's text, say).
+     */
+    public void write(long address, byte[] bytes) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = Libc.capture(arena);
+            MemorySegment buffer = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, buffer, JAVA_BYTE, 0, bytes.length);
+            MemorySegment local = arena.allocate(16, 8);
+            local.set(ADDRESS, 0, buffer);
+            local.set(JAVA_LONG, 8, bytes.length);
+            MemorySegment remote = arena.allocate(16, 8);
+            remote.set(JAVA_LONG, 0, address);
+            remote.set(JAVA_LONG, 8, bytes.length);
+            long n = (long) PROCESS_VM_WRITEV.invokeExact(capture, pid, local, 1L, remote, 1L, 0L);
+            if (n == bytes.length) {
+                return;
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("process_vm_writev", t);
+        }
+        try (FileChannel mem = FileChannel.open(Path.of("/proc", Integer.toString(pid), "mem"), StandardOpenOption.WRITE)) {
+            int n = mem.write(ByteBuffer.wrap(bytes), address);
+            if (n != bytes.length) {
+                throw new IOException("short write");
+            }
+        } catch (IOException e) {
+            throw new IOException("cannot write memory of pid " + pid + " at 0x" + Long.toHexString(address) + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Up to {@code length} bytes at {@code address}; fewer if the read stops at an unmapped page. */

@@ -101,7 +101,7 @@ public final class AgentshServer implements AutoCloseable {
             } else if (seccompProbe != null) {
                 supervisorSocket = SupervisorSocket.open(
                         launcherBinary.resolveSibling("supervisor-" + ProcessHandle.current().pid() + ".sock"));
-                execve = new ExecveSupervisor(execveSettings(seccomp.execve()), events, approvals, log::warn);
+                execve = new ExecveSupervisor(execveSettings(seccomp.execve()), events, approvals, log::warn, launcherBinary);
                 log.info("execve: every exec in a command's process tree is checked against the policy (seccomp user-notify)");
             } else {
                 if (config.security().strict() && config.security().mode() == ServerConfig.SecurityMode.FULL) {

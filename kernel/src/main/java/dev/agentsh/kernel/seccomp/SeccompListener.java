@@ -27,6 +27,8 @@ public final class SeccompListener implements AutoCloseable {
     private static final long IOCTL_NOTIF_SEND = 0xC0182101L;
     private static final long IOCTL_NOTIF_ID_VALID = 0x40082102L;
     private static final long IOCTL_NOTIF_SET_FLAGS = 0x40082104L;
+    private static final long IOCTL_NOTIF_ADDFD = 0x40182103L;
+    private static final int O_CLOEXEC = 02000000;
     private static final long NOTIF_FD_SYNC_WAKE_UP = 1;
     private static final int USER_NOTIF_FLAG_CONTINUE = 1;
     private static final short POLLIN = 0x1;
@@ -152,6 +154,31 @@ public final class SeccompListener implements AutoCloseable {
             throw Libc.failure("ioctl(SECCOMP_IOCTL_NOTIF_ID_VALID)", capture);
         } catch (Throwable t) {
             throw Libc.rethrow("ioctl(SECCOMP_IOCTL_NOTIF_ID_VALID)", t);
+        }
+    }
+
+    /**
+     * Installs a copy of this process's descriptor {@code fd} into the stopped process, at its lowest free number,
+     * without answering the call.
+     *
+     * @param closeOnExec whether the copy closes when the process execs
+     * @return the descriptor's number in the stopped process
+     */
+    public int addDescriptor(long id, int fd, boolean closeOnExec) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = Libc.capture(arena);
+            // struct seccomp_notif_addfd { u64 id; u32 flags; u32 srcfd; u32 newfd; u32 newfd_flags; }
+            MemorySegment addfd = arena.allocate(24, 8);
+            addfd.set(JAVA_LONG, 0, id);
+            addfd.set(JAVA_INT, 12, fd);
+            addfd.set(JAVA_INT, 20, closeOnExec ? O_CLOEXEC : 0);
+            int installed = (int) IOCTL.invokeExact(capture, this.fd, IOCTL_NOTIF_ADDFD, addfd);
+            if (installed < 0) {
+                throw Libc.failure("ioctl(SECCOMP_IOCTL_NOTIF_ADDFD)", capture);
+            }
+            return installed;
+        } catch (Throwable t) {
+            throw Libc.rethrow("ioctl(SECCOMP_IOCTL_NOTIF_ADDFD)", t);
         }
     }
 

@@ -14,11 +14,14 @@ import java.util.List;
  * process resolves paths) and its arguments, read from its memory within the configured limits.
  *
  * @param rawFilename the path argument as given (for execveat relative to a directory descriptor, or empty)
+ * @param rawFilenameAddress where that string is in the process's memory
+ * @param rawFilenameBytes   its length in bytes, without the NUL
  * @param filename    the absolute, symlink-free path the process would execute, in its own view of the file system
  * @param exists      whether that file exists for the process (the kernel would answer ENOENT itself otherwise)
  * @param truncated   whether argv had more entries than {@code maxArgc} or more bytes than {@code maxArgvBytes}
  */
-record ExecveCall(int pid, String rawFilename, String filename, boolean exists, List<String> argv, boolean truncated) {
+record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawFilenameBytes, String filename,
+                  boolean exists, List<String> argv, boolean truncated) {
     private static final int AT_FDCWD = -100;
     private static final int AT_EMPTY_PATH = 0x1000;
     private static final int PATH_MAX = 4096;
@@ -87,7 +90,8 @@ record ExecveCall(int pid, String rawFilename, String filename, boolean exists, 
             budget -= arg.length + 1;
             argv.add(new String(arg, StandardCharsets.UTF_8));
         }
-        return new ExecveCall(n.pid(), raw, resolved.path(), resolved.exists(), List.copyOf(argv), truncated);
+        return new ExecveCall(n.pid(), raw, pathPointer, rawBytes.length, resolved.path(), resolved.exists(),
+                List.copyOf(argv), truncated);
     }
 
     /** A file that is not a path any more: a memfd, or a deleted file. Nothing can say what it is. */

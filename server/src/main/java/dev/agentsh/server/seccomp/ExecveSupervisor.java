@@ -1,19 +1,24 @@
 package dev.agentsh.server.seccomp;
 
+import dev.agentsh.kernel.Descriptors;
 import dev.agentsh.kernel.Errno;
-import dev.agentsh.kernel.Libc;
+import dev.agentsh.kernel.Syscalls;
+import dev.agentsh.kernel.TraceeMemory;
 import dev.agentsh.kernel.seccomp.SeccompListener;
 import dev.agentsh.kernel.seccomp.SeccompListener.Notification;
 import dev.agentsh.kernel.seccomp.SeccompListener.Receive;
 import dev.agentsh.kernel.seccomp.SeccompProgram;
 import dev.agentsh.policy.Decision;
 import dev.agentsh.policy.engine.PolicyEngine;
+import dev.agentsh.policy.engine.Redirect;
 import dev.agentsh.policy.engine.Verdict;
 import dev.agentsh.server.approvals.ApprovalManager;
 import dev.agentsh.server.events.Event;
 import dev.agentsh.server.events.EventLog;
 import dev.agentsh.server.exec.ProcessLauncher;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,16 +65,25 @@ public final class ExecveSupervisor {
             .build().bytes();
     private static final int RECEIVE_POLL_MILLIS = 200;
 
+    /** Redirects rewrite the exec's path to {@code /dev/fd/N}: shorter original paths cannot take it. */
+    private static final int SHORTEST_REWRITABLE_PATH = "/dev/fd/N".length();
+    private static final String REDIRECT_SPEC_NAME = "agentsh-redirect";
+
     private final Settings settings;
     private final EventLog events;
     private final ApprovalManager approvals;
     private final Consumer<String> warn;
+    /** The launcher, open for the server's lifetime: a redirected process execs it through this descriptor. */
+    private final int launcherFd;
 
-    public ExecveSupervisor(Settings settings, EventLog events, ApprovalManager approvals, Consumer<String> warn) {
+    /** @param launcherBinary the {@code agentsh-launch} executable, which also carries out redirects */
+    public ExecveSupervisor(Settings settings, EventLog events, ApprovalManager approvals, Consumer<String> warn,
+                            Path launcherBinary) throws IOException {
         this.settings = settings;
         this.events = events;
         this.approvals = approvals;
         this.warn = warn;
+        this.launcherFd = Descriptors.openReadOnly(launcherBinary);
     }
 
     /**
@@ -95,6 +109,8 @@ public final class ExecveSupervisor {
         private SeccompListener listener;
         private ProcessLineage lineage;
         private volatile boolean served;
+        /** Processes whose next exec is the substitute of a redirect, which must not be redirected again. */
+        private final Set<Integer> substituting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean abandoned;
 
         private CommandSupervision(String sessionId, String commandId, PolicyEngine engine, Consumer<String> onFailure) {
@@ -231,10 +247,19 @@ public final class ExecveSupervisor {
             }
             Event.Policy policy = Event.Policy.of(verdict.policyDecision().wireName(), decision.wireName(),
                     verdict.rule()).withMessage(message);
+            boolean isSubstitute = substituting.remove(n.pid());
             switch (decision) {
                 case ALLOW, AUDIT -> answer(n, call, position, Decision.ALLOW, policy, verdict);
                 case APPROVE -> holdForApproval(n, call, position, policy, verdict);
-                // A nested exec cannot be replaced by another program yet; refusing is the safe reading of redirect.
+                case REDIRECT -> {
+                    if (verdict.redirect() instanceof Redirect.Command to && !isSubstitute) {
+                        redirect(n, call, position, policy, verdict, to);
+                    } else {
+                        answer(n, call, position, Decision.DENY, policy.withMessage(isSubstitute
+                                ? "the substitute of a redirect is redirected again; refused so it cannot loop"
+                                : "only command redirects apply to an exec"), verdict);
+                    }
+                }
                 default -> answer(n, call, position, Decision.DENY, policy, verdict);
             }
         }
@@ -265,16 +290,63 @@ public final class ExecveSupervisor {
             });
         }
 
+        /**
+         * Makes the process exec the substitute instead, in its own place (same pid, same stdio): the launcher is
+         * injected as a descriptor and the exec's path is overwritten with {@code /dev/fd/N}; the launcher then
+         * reads the substitute's argv and environment from an injected memfd and execs it, which comes back here
+         * to be judged at the same depth. Where the original path is too short to overwrite, the exec is refused.
+         */
+        private void redirect(Notification n, ExecveCall call, ProcessLineage.Position position, Event.Policy policy,
+                              Verdict verdict, Redirect.Command to) throws IOException {
+            List<String> argv = to.argv(call.argv().isEmpty() ? List.of() : call.argv().subList(1, call.argv().size()));
+            Event.Policy redirected = policy.withRedirect(new Event.Redirect(to.command(), to.args(), to.argsAppend(),
+                    to.environment(), verdict.reason()));
+            String stub = null;
+            if (call.rawFilenameBytes() >= SHORTEST_REWRITABLE_PATH) {
+                // The launcher first: it closes on exec, so if its path does not fit it is gone at the next exec.
+                String path = "/dev/fd/" + listener.addDescriptor(n.id(), launcherFd, true);
+                if (path.length() <= call.rawFilenameBytes()) {
+                    int spec = Descriptors.memfd(REDIRECT_SPEC_NAME, redirectSpec(argv, to.environment()));
+                    try {
+                        listener.addDescriptor(n.id(), spec, false);
+                    } finally {
+                        Syscalls.close(spec);
+                    }
+                    new TraceeMemory(n.pid()).write(call.rawFilenameAddress(),
+                            (path + "\0").getBytes(StandardCharsets.UTF_8));
+                    stub = path;
+                }
+            }
+            if (stub == null) {
+                answer(n, call, position, Decision.DENY, redirected.withMessage("redirect to " + String.join(" ", argv)
+                        + " cannot be applied to an exec of a path this short (" + call.rawFilename() + "); refused"),
+                        verdict);
+                return;
+            }
+            substituting.add(n.pid());
+            Event event = execveEvent(n, call, position, "redirected", redirected, verdict)
+                    .field("redirect_argv", argv).build();
+            if (reply(n, event, true, 0)) {
+                // The substitute's exec, from this same process, counts at the redirected exec's depth.
+                lineage.executed(n.pid(), new ProcessLineage.Position(position.depth() - 1, position.parentPid(),
+                        position.startTime()));
+            } else {
+                substituting.remove(n.pid());
+            }
+        }
+
+        /** argc, the argv entries, then NAME=VALUE entries, each NUL-terminated (see agentsh-launch.c). */
+        private static byte[] redirectSpec(List<String> argv, Map<String, String> environment) {
+            StringBuilder spec = new StringBuilder().append(argv.size()).append('\0');
+            argv.forEach(a -> spec.append(a).append('\0'));
+            environment.forEach((k, v) -> spec.append(k).append('=').append(v).append('\0'));
+            return spec.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
         private void answer(Notification n, ExecveCall call, ProcessLineage.Position position, Decision decision,
                             Event.Policy policy, Verdict verdict) throws IOException {
-            Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve")
-                    .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
-                    .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
-                    .truncated(call.truncated()).policy(policy)
-                    .effectiveAction(decision == Decision.ALLOW ? "allowed" : "blocked");
-            if (verdict != null) {
-                e.unwrappedFrom(verdict.unwrappedFrom()).payloadCommand(verdict.payloadCommand());
-            }
+            Event.Builder e = execveEvent(n, call, position, decision == Decision.ALLOW ? "allowed" : "blocked",
+                    policy, verdict);
             if (decision == Decision.ALLOW) {
                 if (reply(n, e.build(), true, 0)) {
                     lineage.executed(n.pid(), position);
@@ -282,6 +354,18 @@ public final class ExecveSupervisor {
             } else {
                 reply(n, e.build(), false, Errno.EACCES);
             }
+        }
+
+        private Event.Builder execveEvent(Notification n, ExecveCall call, ProcessLineage.Position position,
+                                          String effectiveAction, Event.Policy policy, Verdict verdict) {
+            Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve")
+                    .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
+                    .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
+                    .truncated(call.truncated()).policy(policy).effectiveAction(effectiveAction);
+            if (verdict != null) {
+                e.unwrappedFrom(verdict.unwrappedFrom()).payloadCommand(verdict.payloadCommand());
+            }
+            return e;
         }
 
         /**

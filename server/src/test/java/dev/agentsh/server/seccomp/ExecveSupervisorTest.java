@@ -49,6 +49,18 @@ class ExecveSupervisorTest {
                 commands: [cut]
                 context: {min_depth: 2}
                 decision: deny
+              - name: sha1-to-echo
+                commands: [sha1sum]
+                decision: redirect
+                redirect_to:
+                  command: echo
+                  args: ["substituted:"]
+                  environment: {REDIRECT_NOTE: set-by-policy}
+              - name: md5-to-itself
+                commands: [md5sum]
+                decision: redirect
+                redirect_to:
+                  command: md5sum
               - name: ask-for-base64
                 commands: [base64]
                 decision: approve
@@ -65,11 +77,13 @@ class ExecveSupervisorTest {
     private static EventLog events;
     private static ExecveSupervisor supervisor;
     private static ApprovalManager approvals;
+    private static Path launcherBinary;
     private static final List<String> warnings = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         Path bin = LauncherBinary.install(dir.resolve("bin"));
+        launcherBinary = bin;
         socket = SupervisorSocket.open(dir.resolve("bin/supervisor.sock"));
         launcher = new NativeLauncher(bin, socket);
         events = EventLog.open(dir.resolve("events.db"), null);
@@ -84,7 +98,7 @@ class ExecveSupervisorTest {
                 });
         supervisor = new ExecveSupervisor(new ExecveSupervisor.Settings(1000, 65536,
                 ExecveSupervisor.TruncatedArgv.DENY, Duration.ofSeconds(1), false, Set.of()), events, approvals,
-                warnings::add);
+                warnings::add, bin);
     }
 
     @AfterAll
@@ -101,8 +115,11 @@ class ExecveSupervisorTest {
     }
 
     private static Run run(ExecveSupervisor supervisor, String... argv) throws Exception {
-        PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
-                EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)).withApprovals(true));
+        return run(supervisor, PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
+                EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)).withApprovals(true)), argv);
+    }
+
+    private static Run run(ExecveSupervisor supervisor, PolicyEngine engine, String... argv) throws Exception {
         String commandId = "cmd-" + UUID.randomUUID();
         List<String> failures = new CopyOnWriteArrayList<>();
         ExecveSupervisor.CommandSupervision supervision = supervisor.forCommand("s1", commandId, engine, failures::add);
@@ -296,12 +313,55 @@ class ExecveSupervisorTest {
     void internalBypassMatchesTheCanonicalPathOnly() throws Exception {
         ExecveSupervisor bypassing = new ExecveSupervisor(new ExecveSupervisor.Settings(1000, 65536,
                 ExecveSupervisor.TruncatedArgv.DENY, Duration.ofSeconds(1), false, Set.of("/usr/bin/base32")), events,
-                approvals, warnings::add);
+                approvals, warnings::add, launcherBinary);
         Path copy = dir.resolve("bin-copy");
         Files.createDirectories(copy);
         Files.copy(Path.of("/usr/bin/base32"), copy.resolve("base32"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Run r = run(bypassing, "sh", "-c", "base32 /dev/null; echo listed=$?; " + copy.resolve("base32") + " /dev/null; echo copy=$?");
         assertThat(r.out()).isEqualTo("listed=0\ncopy=126\n");
         assertThat(r.execs()).anySatisfy(e -> assertThat(e.policy().rule()).isEqualTo("internal_bypass"));
+    }
+
+    @Test
+    void aRedirectedExecRunsTheSubstituteInTheProcesssPlace() throws Exception {
+        Run r = run("sh", "-c", "sha1sum /dev/null; echo rc=$?; env sh -c 'exec sha1sum x y' | cat");
+        // The substitute got the original arguments after its own, wrote to the process's stdout (a pipe in the
+        // second case), and its exit status is the process's.
+        assertThat(r.out()).as(r.err()).isEqualTo("substituted: /dev/null\nrc=0\nsubstituted: x y\n");
+        Event redirected = r.execs().stream().filter(e -> "redirected".equals(e.effectiveAction())).findFirst().orElseThrow();
+        assertThat(redirected.filename()).isEqualTo("/usr/bin/sha1sum");
+        assertThat(redirected.policy().rule()).isEqualTo("sha1-to-echo");
+        Event substitute = r.execs().stream().filter(e -> "/usr/bin/echo".equals(e.filename())).findFirst().orElseThrow();
+        assertThat(substitute.depth()).as("the substitute runs at the redirected exec's depth").isEqualTo(redirected.depth());
+        assertThat(substitute.effectiveAction()).isEqualTo("allowed");
+    }
+
+    @Test
+    void theRedirectsEnvironmentReachesTheSubstitute() throws Exception {
+        Path script = dir.resolve("show-note");
+        Files.writeString(script, "#!/bin/sh\necho \"note=$REDIRECT_NOTE\"\n");
+        script.toFile().setExecutable(true);
+        PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("redirect.yaml", """
+                version: 1
+                name: redirect-env
+                command_rules:
+                  - name: od-to-script
+                    commands: [od]
+                    decision: redirect
+                    redirect_to:
+                      command: %s
+                      environment: {REDIRECT_NOTE: set-by-policy}
+                  - name: rest
+                    decision: allow
+                """.formatted(script)), EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)));
+        Run r = run(supervisor, engine, "sh", "-c", "od /dev/null; :");
+        assertThat(r.out()).as(r.err()).isEqualTo("note=set-by-policy\n");
+    }
+
+    @Test
+    void aSubstituteThatIsRedirectedAgainIsRefused() throws Exception {
+        Run r = run("sh", "-c", "md5sum /dev/null; echo rc=$?");
+        assertThat(r.out()).isEqualTo("rc=126\n");
+        assertThat(r.execs()).anySatisfy(e -> assertThat(e.policy().message()).contains("cannot loop"));
     }
 }
