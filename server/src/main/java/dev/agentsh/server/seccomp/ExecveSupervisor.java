@@ -64,6 +64,8 @@ public final class ExecveSupervisor {
                     SeccompProgram.NR_IO_URING_REGISTER)
             .build().bytes();
     private static final int RECEIVE_POLL_MILLIS = 200;
+    private static final long BATCH_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int MAX_BATCH = 1024;
 
     /** Redirects rewrite the exec's path to {@code /dev/fd/N}: shorter original paths cannot take it. */
     private static final int SHORTEST_REWRITABLE_PATH = "/dev/fd/N".length();
@@ -104,6 +106,8 @@ public final class ExecveSupervisor {
         private final Consumer<String> onFailure;
         private final LinkedBlockingQueue<Event> unrecorded = new LinkedBlockingQueue<>();
         private final Object recordedLock = new Object();
+        /** Released by {@link #awaitRecorded} to have the recorder write its batch now. */
+        private final java.util.concurrent.Semaphore flushRequested = new java.util.concurrent.Semaphore(0);
         private long queued;
         private long recorded;
         private SeccompListener listener;
@@ -152,6 +156,7 @@ public final class ExecveSupervisor {
 
         /** Blocks until every event of calls answered so far is recorded. */
         public void awaitRecorded() throws InterruptedException {
+            flushRequested.release();
             synchronized (recordedLock) {
                 long target = queued;
                 while (recorded < target) {
@@ -420,7 +425,11 @@ public final class ExecveSupervisor {
             unrecorded.add(event);
         }
 
-        /** Runs until the tree is gone and everything it caused is recorded. */
+        /**
+         * Runs until the tree is gone and everything it caused is recorded. Events are written in batches gathered
+         * over up to {@link #BATCH_WINDOW_NANOS}: a build execs hundreds of programs a second, and one write per
+         * exec would cost more than answering it. {@link #awaitRecorded} cuts the window short.
+         */
         private void recordLoop() {
             List<Event> batch = new ArrayList<>();
             while (!(served && unrecorded.isEmpty())) {
@@ -430,6 +439,9 @@ public final class ExecveSupervisor {
                         continue;
                     }
                     batch.add(first);
+                    // Sleep through the window rather than wake for each event; a waiting exec response ends it.
+                    flushRequested.tryAcquire(BATCH_WINDOW_NANOS, TimeUnit.NANOSECONDS);
+                    flushRequested.drainPermits();
                 } catch (InterruptedException e) {
                     return;
                 }
