@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -104,17 +106,17 @@ public final class ExecveSupervisor {
         private final String commandId;
         private final PolicyEngine engine;
         private final Consumer<String> onFailure;
+        /** Processes whose next exec is the substitute of a redirect, which must not be redirected again. */
+        private final Set<Integer> substituting = ConcurrentHashMap.newKeySet();
         private final LinkedBlockingQueue<Event> unrecorded = new LinkedBlockingQueue<>();
-        private final Object recordedLock = new Object();
         /** Released by {@link #awaitRecorded} to have the recorder write its batch now. */
-        private final java.util.concurrent.Semaphore flushRequested = new java.util.concurrent.Semaphore(0);
+        private final Semaphore flushRequested = new Semaphore(0);
+        private final Object recordedLock = new Object();
         private long queued;
         private long recorded;
         private SeccompListener listener;
         private ProcessLineage lineage;
         private volatile boolean served;
-        /** Processes whose next exec is the substitute of a redirect, which must not be redirected again. */
-        private final Set<Integer> substituting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private volatile boolean abandoned;
 
         private CommandSupervision(String sessionId, String commandId, PolicyEngine engine, Consumer<String> onFailure) {
@@ -186,7 +188,7 @@ public final class ExecveSupervisor {
                         return;
                     }
                     if (r instanceof Receive.Call call) {
-                        handle(call.notification());
+                        handleOrRefuse(call.notification());
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -196,6 +198,16 @@ public final class ExecveSupervisor {
                 onFailure.accept("the execve supervisor failed: " + e.getMessage());
                 queue(Event.builder("supervisor_failed", sessionId).commandId(commandId)
                         .field("error", String.valueOf(e.getMessage())).build());
+            }
+        }
+
+        /** A bug met while judging one exec refuses that exec; only a broken listener ends the supervision. */
+        private void handleOrRefuse(Notification n) throws IOException {
+            try {
+                handle(n);
+            } catch (RuntimeException e) {
+                warn.accept("execve supervisor of session " + sessionId + ": refused an exec it could not judge: " + e);
+                failQuietly(n);
             }
         }
 
