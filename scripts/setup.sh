@@ -9,6 +9,9 @@ command -v gcc >/dev/null 2>&1 || need+=(gcc)
 [[ -f /usr/lib/x86_64-linux-gnu/libc.a ]] || need+=(libc6-dev)
 command -v jq >/dev/null 2>&1 || need+=(jq)        # the seed's SID=$(agentsh session create ... | jq -r .id)
 command -v curl >/dev/null 2>&1 || need+=(curl)    # end-to-end tests probe /health with it
+# Execve interception tests run payloads through these wrappers, as an agent would to hide them.
+command -v sudo >/dev/null 2>&1 || need+=(sudo)
+command -v busybox >/dev/null 2>&1 || need+=(busybox)
 if ((${#need[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
