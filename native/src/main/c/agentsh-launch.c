@@ -29,7 +29,8 @@
  * The environment is passed through unchanged; PROGRAM is looked up on its PATH like execvp(3). The
  * binary is linked statically so that LD_PRELOAD and friends in that environment do not reach this code.
  * Any failure is reported on stderr as "agentsh-launch: <step>: <reason>" with exit status 127, the
- * shell's status for a command that could not be run. Policy is decided by the server, never here.
+ * shell's status for a command that could not be run (126 when the exec itself was refused). Policy is
+ * decided by the server, never here.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -71,6 +72,14 @@ static void fail(const char *format, ...) {
     va_end(args);
     fprintf(stderr, ": %s\n", strerror(saved));
     exit(EXIT_CANNOT_RUN);
+}
+
+/* An exec that failed: exit as a shell would, 127 for a program that is not there, 126 for one that may not run
+ * (a refusal by the supervisor arrives as EACCES). */
+static void fail_exec(const char *program) {
+    int saved = errno;
+    fprintf(stderr, "agentsh-launch: exec %s: %s\n", program, strerror(saved));
+    exit(saved == ENOENT || saved == ENOTDIR ? EXIT_CANNOT_RUN : EXIT_CANNOT_RUN - 1);
 }
 
 static void usage(const char *problem) {
@@ -260,7 +269,7 @@ static void run_redirect(int spec) {
         }
     }
     execvp(args[0], args);
-    fail("exec %s", args[0]);
+    fail_exec(args[0]);
 }
 
 int main(int argc, char **argv) {
@@ -307,12 +316,12 @@ int main(int argc, char **argv) {
     }
     if (supervisor == NULL) {
         execvp(argv[i], &argv[i]);
-        fail("exec %s", argv[i]);
+        fail_exec(argv[i]);
     }
     static char resolved[PATH_MAX];
     const char *program = resolve_program(argv[i], resolved, sizeof resolved);
     enter_supervision(supervisor);
     /* The exec is the first call the supervisor judges: the command itself, at depth 0. */
     execv(program, &argv[i]);
-    fail("exec %s", argv[i]);
+    fail_exec(argv[i]);
 }

@@ -106,7 +106,7 @@ public final class ExecveSupervisor {
         private final String commandId;
         private final PolicyEngine engine;
         private final Consumer<String> onFailure;
-        /** Processes whose next exec is the substitute of a redirect, which must not be redirected again. */
+        /** Processes that were redirected and have not run the substitute yet: they may not be redirected again. */
         private final Set<Integer> substituting = ConcurrentHashMap.newKeySet();
         private final LinkedBlockingQueue<Event> unrecorded = new LinkedBlockingQueue<>();
         /** Released by {@link #awaitRecorded} to have the recorder write its batch now. */
@@ -264,9 +264,13 @@ public final class ExecveSupervisor {
             }
             Event.Policy policy = Event.Policy.of(verdict.policyDecision().wireName(), decision.wireName(),
                     verdict.rule()).withMessage(message);
-            boolean isSubstitute = substituting.remove(n.pid());
+            // Set until the substitute runs: the launcher's PATH search may try several candidates first.
+            boolean isSubstitute = substituting.contains(n.pid());
             switch (decision) {
-                case ALLOW, AUDIT -> answer(n, call, position, Decision.ALLOW, policy, verdict);
+                case ALLOW, AUDIT -> {
+                    answer(n, call, position, Decision.ALLOW, policy, verdict);
+                    substituting.remove(n.pid());
+                }
                 case APPROVE -> holdForApproval(n, call, position, policy, verdict);
                 case REDIRECT -> {
                     if (verdict.redirect() instanceof Redirect.Command to && !isSubstitute) {

@@ -361,7 +361,9 @@ class ExecveSupervisorTest {
     @Test
     void aSubstituteThatIsRedirectedAgainIsRefused() throws Exception {
         Run r = run("sh", "-c", "md5sum /dev/null; echo rc=$?");
+        // The process became the launcher, whose exec of the substitute was refused: it exits as a shell would.
         assertThat(r.out()).isEqualTo("rc=126\n");
+        assertThat(r.err()).contains("agentsh-launch: exec md5sum: Permission denied");
         assertThat(r.execs()).anySatisfy(e -> assertThat(e.policy().message()).contains("cannot loop"));
     }
 
