@@ -22,6 +22,8 @@ public final class Descriptors {
     private static final int O_RDONLY = 0;
     private static final int O_CLOEXEC = 02000000;
     private static final int MFD_CLOEXEC = 1;
+    private static final int O_PATH = 010000000;
+    private static final int O_DIRECTORY = 0200000;
 
     private static final MethodHandle OPEN = Libc.function("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
@@ -43,6 +45,20 @@ public final class Descriptors {
             return fd;
         } catch (Throwable t) {
             throw Libc.rethrow("open " + file, t);
+        }
+    }
+
+    /** The directory {@code dir} as an O_PATH descriptor: a starting point for lookups, not for reading. */
+    public static int openPath(Path dir) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = Libc.capture(arena);
+            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(dir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            if (fd < 0) {
+                throw Libc.failure("open " + dir, capture);
+            }
+            return fd;
+        } catch (Throwable t) {
+            throw Libc.rethrow("open " + dir, t);
         }
     }
 

@@ -26,8 +26,9 @@ public final class ProcFs {
     private static final int MAX_SYMLINKS = 40;
     private static final int PATH_MAX = 4096;
 
-    private static final MethodHandle READLINK = Libc.function("readlink",
-            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READLINKAT = Libc.function("readlinkat",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final int AT_FDCWD = -100;
     private static final MethodHandle READ = Libc.function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
     private ProcFs() {
@@ -49,7 +50,7 @@ public final class ProcFs {
     /** The target of {@code /proc/PID/<link>}, e.g. {@code cwd} or {@code fd/3}, as the kernel names it. */
     public static String link(int pid, String link) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
-            String target = readlink(arena, "/proc/" + pid + "/" + link);
+            String target = readlink(arena, AT_FDCWD, "/proc/" + pid + "/" + link);
             if (target == null) {
                 throw new IOException("/proc/" + pid + "/" + link + " is not a link");
             }
@@ -68,57 +69,66 @@ public final class ProcFs {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("not an absolute path: " + path);
         }
-        String root = "/proc/" + pid + "/root";
+        // Every lookup starts at the process's root, opened once, instead of walking /proc/PID/root each time.
+        int root = Descriptors.openPath(java.nio.file.Path.of("/proc/" + pid + "/root"));
+        try (Arena arena = Arena.ofConfined()) {
+            return resolveUnder(arena, root, pid, path);
+        } finally {
+            Syscalls.close(root);
+        }
+    }
+
+    private static Resolved resolveUnder(Arena arena, int root, int pid, String path) throws IOException {
         Deque<String> pending = new ArrayDeque<>();
         push(pending, path);
         StringBuilder resolved = new StringBuilder();
         Deque<Integer> ends = new ArrayDeque<>();
         int links = 0;
         boolean exists = true;
-        try (Arena arena = Arena.ofConfined()) {
-            while (!pending.isEmpty()) {
-                String part = pending.pop();
-                if (part.isEmpty() || part.equals(".")) {
-                    continue;
-                }
-                if (part.equals("..")) {
-                    if (!ends.isEmpty()) {
-                        ends.pop();
-                        resolved.setLength(ends.isEmpty() ? 0 : ends.peek());
-                    }
-                    continue;
-                }
-                if (resolved.toString().equals("/proc") && (part.equals("self") || part.equals("thread-self"))) {
-                    // Read by us, these links would name the server; for the process they name itself.
-                    part = Integer.toString(pid);
-                }
-                int before = resolved.length();
-                resolved.append('/').append(part);
-                if (!exists) {
-                    ends.push(resolved.length());
-                    continue;
-                }
-                String target = readlink(arena, root + resolved);
-                if (target == null) {
-                    ends.push(resolved.length());
-                    continue;
-                }
-                if (target.isEmpty()) {
-                    // ENOENT: the rest is appended unresolved.
-                    exists = false;
-                    ends.push(resolved.length());
-                    continue;
-                }
-                if (++links > MAX_SYMLINKS) {
-                    throw new IOException("too many levels of symbolic links: " + path);
-                }
-                resolved.setLength(before);
-                if (target.startsWith("/")) {
-                    resolved.setLength(0);
-                    ends.clear();
-                }
-                push(pending, target);
+        while (!pending.isEmpty()) {
+            String part = pending.pop();
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
             }
+            if (part.equals("..")) {
+                if (!ends.isEmpty()) {
+                    ends.pop();
+                    resolved.setLength(ends.isEmpty() ? 0 : ends.peek());
+                }
+                continue;
+            }
+            if (ends.size() == 1 && resolved.toString().equals("/proc") && (part.equals("self") || part.equals("thread-self"))) {
+                // Read by us, these links would name the server; for the process they name itself.
+                part = Integer.toString(pid);
+            }
+            int before = resolved.length();
+            resolved.append('/').append(part);
+            if (!exists) {
+                ends.push(resolved.length());
+                continue;
+            }
+            // Relative to the root descriptor: the prefix is already free of symlinks, so the kernel's walk
+            // never leaves the process's root.
+            String target = readlink(arena, root, resolved.substring(1));
+            if (target == null) {
+                ends.push(resolved.length());
+                continue;
+            }
+            if (target.isEmpty()) {
+                // ENOENT: the rest is appended unresolved.
+                exists = false;
+                ends.push(resolved.length());
+                continue;
+            }
+            if (++links > MAX_SYMLINKS) {
+                throw new IOException("too many levels of symbolic links: " + path);
+            }
+            resolved.setLength(before);
+            if (target.startsWith("/")) {
+                resolved.setLength(0);
+                ends.clear();
+            }
+            push(pending, target);
         }
         return new Resolved(resolved.isEmpty() ? "/" : resolved.toString(), exists);
     }
@@ -128,19 +138,20 @@ public final class ProcFs {
     }
 
     /**
-     * The target of the link at {@code path}; null if it is not a link; empty if it does not exist.
+     * The target of the link at {@code path} (relative to {@code dirfd}); null if it is not a link; empty if it
+     * does not exist.
      *
      * @throws IOException for any other failure (permission, a process that is gone)
      */
-    private static String readlink(Arena arena, String path) throws IOException {
+    private static String readlink(Arena arena, int dirfd, String path) throws IOException {
         MemorySegment capture = Libc.capture(arena);
         MemorySegment name = arena.allocateFrom(path);
         MemorySegment buffer = arena.allocate(PATH_MAX);
         long n;
         try {
-            n = (long) READLINK.invokeExact(capture, name, buffer, (long) PATH_MAX);
+            n = (long) READLINKAT.invokeExact(capture, dirfd, name, buffer, (long) PATH_MAX);
         } catch (Throwable t) {
-            throw Libc.rethrow("readlink", t);
+            throw Libc.rethrow("readlinkat", t);
         }
         if (n >= 0) {
             return new String(buffer.asSlice(0, n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);

@@ -41,6 +41,12 @@ final class ProcessLineage {
         if (known != null && known.startTime() == self.startTime()) {
             return new Position(known.depth() + 1, self.parentPid(), self.startTime());
         }
+        Known parent = processes.get(self.parentPid());
+        if (parent != null && parent.startTime() <= self.startTime()) {
+            // The common case, a child of a process that exec'd, without reading the parent's stat: the parent is
+            // alive (it is the parent now), and a reused pid whose entry went stale would still give a nested depth.
+            return new Position(Math.max(parent.depth(), 0) + 1, self.parentPid(), self.startTime());
+        }
         int ancestor = self.parentPid();
         for (int step = 0; step < MAX_ANCESTORS && ancestor > 1; step++) {
             ProcFs.Stat stat;
