@@ -133,11 +133,12 @@ public final class CommandRunner {
                 superviseOnTerminal(process, pty, request.timeout(), output, startNanos));
     }
 
-    private interface Supervision {
-        Result supervise(Process process, Output output, long startNanos);
+    /** How a started command is followed to its end: with pipes or on a terminal. */
+    private interface Follow {
+        Result follow(Process process, Output output, long startNanos);
     }
 
-    private Result start(Request request, Path terminal, LongConsumer started, Supervision supervision) {
+    private Result start(Request request, Path terminal, LongConsumer started, Follow follow) {
         long startNanos = System.nanoTime();
         Output output = new Output(captureLimitBytes, request.listener());
         Process process;
@@ -152,7 +153,7 @@ public final class CommandRunner {
         running.put(pid, process);
         started.accept(pid);
         try {
-            return supervision.supervise(process, output, startNanos);
+            return follow.follow(process, output, startNanos);
         } finally {
             running.remove(pid);
         }

@@ -106,8 +106,10 @@ public final class NativeLauncher implements ProcessLauncher {
             try {
                 process.waitFor();
                 said = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            } catch (InterruptedException | IOException ignored) {
+            } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
+            } catch (IOException unreadable) {
+                // The launcher's own message is a detail; the failure below says what went wrong.
             }
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
