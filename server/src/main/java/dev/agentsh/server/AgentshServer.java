@@ -85,31 +85,19 @@ public final class AgentshServer implements AutoCloseable {
             ExecveSupervisor execve = null;
             SupervisorSocket supervisorSocket = null;
             var seccomp = config.sandbox().seccomp();
-            ProbeResult seccompProbe = null;
-            if (seccomp.enabled() && seccomp.execve().enabled()) {
-                seccompProbe = probe(new SeccompNotifyProbe());
-            }
-            if (seccompProbe != null && seccompProbe.status() != ProbeStatus.AVAILABLE) {
-                String why = "execve interception is configured (sandbox.seccomp.execve.enabled) but this host does not"
-                        + " allow it: " + seccompProbe.detail();
-                if (config.security().strict()) {
-                    throw new IOException("security.strict is set and " + why);
-                }
-                log.warn(why + "; only the command pre-check is enforced (run `agentsh detect` for details)");
-                events.record(Event.builder("security_degraded", "").field("feature", "seccomp-execve")
-                        .field("reason", seccompProbe.detail()).build());
-            } else if (seccompProbe != null) {
+            ProbeResult seccompProbe = seccomp.enabled() && seccomp.execve().enabled() ? probe(new SeccompNotifyProbe()) : null;
+            ExecveChoice choice = chooseExecve(config, seccompProbe);
+            if (choice.intercept()) {
                 supervisorSocket = SupervisorSocket.open(
                         launcherBinary.resolveSibling("supervisor-" + ProcessHandle.current().pid() + ".sock"));
                 execve = new ExecveSupervisor(execveSettings(seccomp.execve()), events, approvals, log::warn, launcherBinary);
                 log.info("execve: every exec in a command's process tree is checked against the policy (seccomp user-notify)");
             } else {
-                if (config.security().strict() && config.security().mode() == ServerConfig.SecurityMode.FULL) {
-                    throw new IOException("security.strict with security.mode full needs sandbox.seccomp.enabled and"
-                            + " sandbox.seccomp.execve.enabled");
+                log.warn(choice.warning());
+                if (seccompProbe != null) {
+                    events.record(Event.builder("security_degraded", "").field("feature", "seccomp-execve")
+                            .field("reason", seccompProbe.detail()).build());
                 }
-                log.warn("execve: interception is off (sandbox.seccomp.execve.enabled): only the command pre-check"
-                        + " (including sh -c analysis) is enforced; programs a command starts are not checked");
             }
             ProcessLauncher launcher = new NativeLauncher(launcherBinary, supervisorSocket);
             WorkspaceMounts.Support mounts = WorkspaceMounts.probe(launcher, config.dataDir());
@@ -174,6 +162,39 @@ public final class AgentshServer implements AutoCloseable {
                     + "/100 (this host allows " + r.hostSecurityMode().word() + ", " + r.hostProtectionScore()
                     + "/100; `agentsh detect` explains each part)");
         });
+    }
+
+    /** Whether commands run with execve interception, and if not, what to warn about. */
+    record ExecveChoice(boolean intercept, String warning) {
+    }
+
+    /**
+     * Decides execve interception from the config and, when the config asks for it, the install probe's answer
+     * ({@code probe} is null when it was not asked for). A host that refuses it degrades the server loudly, or,
+     * under {@code security.strict}, stops it from starting.
+     *
+     * @throws IOException naming what is missing, when {@code security.strict} forbids running without it
+     */
+    static ExecveChoice chooseExecve(ServerConfig config, ProbeResult probe) throws IOException {
+        boolean strict = config.security().strict();
+        if (probe == null) {
+            if (strict && config.security().mode() == ServerConfig.SecurityMode.FULL) {
+                throw new IOException("security.strict with security.mode full needs sandbox.seccomp.enabled and"
+                        + " sandbox.seccomp.execve.enabled");
+            }
+            return new ExecveChoice(false, "execve: interception is off (sandbox.seccomp.execve.enabled): only the"
+                    + " command pre-check (including sh -c analysis) is enforced; programs a command starts are not checked");
+        }
+        if (probe.status() == ProbeStatus.AVAILABLE) {
+            return new ExecveChoice(true, "");
+        }
+        String why = "execve interception is configured (sandbox.seccomp.execve.enabled) but this host does not allow it: "
+                + probe.detail();
+        if (strict) {
+            throw new IOException("security.strict is set and " + why);
+        }
+        return new ExecveChoice(false, "execve: " + why + "; only the command pre-check is enforced (run `agentsh detect`"
+                + " for details)");
     }
 
     /** Runs a capability probe; one that throws reports the failure as unavailable, as detect does. */
