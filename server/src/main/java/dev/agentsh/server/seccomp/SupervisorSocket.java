@@ -39,7 +39,20 @@ public final class SupervisorSocket implements AutoCloseable {
     /** Binds {@code path}, replacing a stale socket file of an earlier server. */
     public static SupervisorSocket open(Path path) throws IOException {
         Files.deleteIfExists(path);
+        removeLeftovers(path.getParent());
         return new SupervisorSocket(path, SeqpacketSocket.listen(path));
+    }
+
+    /** The socket of a server that was killed stays behind; the pid in its name says whether anyone still uses it. */
+    private static void removeLeftovers(Path dir) throws IOException {
+        try (var entries = Files.newDirectoryStream(dir, "supervisor-*.sock")) {
+            for (Path entry : entries) {
+                String pid = entry.getFileName().toString().replaceAll("^supervisor-(\\d+)\\.sock$", "$1");
+                if (pid.chars().allMatch(Character::isDigit) && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                    Files.deleteIfExists(entry);
+                }
+            }
+        }
     }
 
     public Path path() {
