@@ -8,6 +8,7 @@ public final class Errno {
     public static final int ENOENT = 2;
     public static final int ESRCH = 3;
     public static final int EINTR = 4;
+    public static final int EIO = 5;
     public static final int EBADF = 9;
     public static final int ECHILD = 10;
     public static final int EAGAIN = 11;
@@ -27,6 +28,7 @@ public final class Errno {
             Map.entry(ENOENT, "ENOENT (no such file or directory)"),
             Map.entry(ESRCH, "ESRCH (no such process)"),
             Map.entry(EINTR, "EINTR (interrupted system call)"),
+            Map.entry(EIO, "EIO (input/output error)"),
             Map.entry(EBADF, "EBADF (bad file descriptor)"),
             Map.entry(ECHILD, "ECHILD (no child processes)"),
             Map.entry(EAGAIN, "EAGAIN (resource temporarily unavailable)"),

@@ -30,7 +30,6 @@ public final class SeqpacketSocket implements AutoCloseable {
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
-    private static final short POLLIN = 0x1;
     private static final int SUN_PATH_MAX = 108;
 
     private static final MethodHandle SOCKET = Libc.function("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -44,7 +43,6 @@ public final class SeqpacketSocket implements AutoCloseable {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECVMSG = Libc.function("recvmsg",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle POLL = Libc.function("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     private final int fd;
     private volatile boolean closed;
@@ -174,19 +172,7 @@ public final class SeqpacketSocket implements AutoCloseable {
     }
 
     private boolean awaitReadable(int timeoutMillis) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = Libc.capture(arena);
-            MemorySegment pollfd = arena.allocate(8);
-            pollfd.set(JAVA_INT, 0, fd);
-            pollfd.set(JAVA_SHORT, 4, POLLIN);
-            int ready = (int) POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
-            if (ready < 0 && Libc.errno(capture) != Errno.EINTR) {
-                throw Libc.failure("poll", capture);
-            }
-            return ready > 0;
-        } catch (Throwable t) {
-            throw Libc.rethrow("poll", t);
-        }
+        return (Poll.await(fd, Poll.IN, timeoutMillis) & Poll.IN) != 0;
     }
 
     @Override

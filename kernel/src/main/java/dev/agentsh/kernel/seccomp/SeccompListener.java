@@ -5,9 +5,9 @@ import dev.agentsh.kernel.Errno;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.agentsh.kernel.Libc;
+import dev.agentsh.kernel.Poll;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -31,9 +31,6 @@ public final class SeccompListener implements AutoCloseable {
     private static final int O_CLOEXEC = 02000000;
     private static final long NOTIF_FD_SYNC_WAKE_UP = 1;
     private static final int USER_NOTIF_FLAG_CONTINUE = 1;
-    private static final short POLLIN = 0x1;
-    private static final short POLLHUP = 0x10;
-    private static final short POLLNVAL = 0x20;
 
     private static final int NOTIF_SIZE = 80;
     private static final int RESP_SIZE = 24;
@@ -41,8 +38,6 @@ public final class SeccompListener implements AutoCloseable {
     /** ioctl is variadic: the argument after the request must be passed as a variadic one. */
     private static final MethodHandle IOCTL = Libc.function("ioctl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle POLL = Libc.function("poll",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
 
     /** One stopped system call. {@code args} are the six raw register arguments. */
     public record Notification(long id, int pid, int nr, int arch, long[] args) {
@@ -78,28 +73,15 @@ public final class SeccompListener implements AutoCloseable {
      *         process was killed); {@link Receive.Gone} once no process is left under the filter
      */
     public Receive receive(int timeoutMillis) throws IOException {
+        short revents = Poll.await(fd, Poll.IN, timeoutMillis);
+        if ((revents & Poll.NVAL) != 0) {
+            throw new IOException("the seccomp listener descriptor is not open");
+        }
+        if ((revents & Poll.IN) == 0) {
+            return (revents & Poll.HUP) != 0 ? Receive.GONE : Receive.IDLE;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = Libc.capture(arena);
-            MemorySegment pollfd = arena.allocate(8);
-            pollfd.set(JAVA_INT, 0, fd);
-            pollfd.set(JAVA_SHORT, 4, POLLIN);
-            int ready = (int) POLL.invokeExact(capture, pollfd, 1L, timeoutMillis);
-            if (ready < 0) {
-                if (Libc.errno(capture) == Errno.EINTR) {
-                    return Receive.IDLE;
-                }
-                throw Libc.failure("poll(seccomp listener)", capture);
-            }
-            short revents = pollfd.get(JAVA_SHORT, 6);
-            if (ready == 0) {
-                return Receive.IDLE;
-            }
-            if ((revents & POLLNVAL) != 0) {
-                throw new IOException("the seccomp listener descriptor is not open");
-            }
-            if ((revents & POLLIN) == 0) {
-                return (revents & POLLHUP) != 0 ? Receive.GONE : Receive.IDLE;
-            }
             // The kernel insists on a zeroed buffer; a fresh arena allocation is.
             MemorySegment notif = arena.allocate(NOTIF_SIZE, 8);
             if ((int) IOCTL.invokeExact(capture, fd, IOCTL_NOTIF_RECV, notif) != 0) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.agentsh.policy.Decision;
+import dev.agentsh.policy.engine.Verdict;
 
 import java.time.Instant;
 import java.util.Collections;
@@ -109,6 +111,11 @@ public record Event(
 
         public static Policy of(String decision, String effectiveDecision, String rule) {
             return new Policy(decision, effectiveDecision, rule, null, null, null, null, null, null);
+        }
+
+        /** What the engine said ({@code v}), with {@code effective} as what was enforced. */
+        public static Policy of(Verdict v, Decision effective) {
+            return of(v.policyDecision().wireName(), effective.wireName(), v.rule()).withMessage(v.reason());
         }
 
         public Policy withMessage(String message) {

@@ -169,7 +169,7 @@ public final class ExecService {
         if (verdict.redirect() instanceof Redirect.Command r) {
             List<String> to = r.argv(request.argsOrEmpty());
             events.record(Event.builder("command_redirected", session.id()).commandId(commandId)
-                    .policy(policyOf(verdict, effective))
+                    .policy(Event.Policy.of(verdict, effective))
                     .field("from_command", request.command()).field("from_args", request.argsOrEmpty())
                     .field("to_command", to.getFirst()).field("to_args", to.subList(1, to.size())).build());
             substitutions.add(new ExecResponse.Suggestion("redirected", String.join(" ", to), verdict.reason()));
@@ -255,12 +255,8 @@ public final class ExecService {
         return new EnvFilter.Built(Map.copyOf(env), null);
     }
 
-    private static Event.Policy policyOf(Verdict v, Decision effective) {
-        return Event.Policy.of(v.policyDecision().wireName(), effective.wireName(), v.rule()).withMessage(v.reason());
-    }
-
     private static Event policyEvent(Session session, String commandId, List<String> argv, Verdict v, Decision effective) {
-        Event.Policy policy = policyOf(v, effective);
+        Event.Policy policy = Event.Policy.of(v, effective);
         if (v.policyDecision() == Decision.APPROVE) {
             policy = policy.withApproval(new Event.Approval(true, v.decision() == Decision.APPROVE ? "enforced" : "shadow", null));
         }

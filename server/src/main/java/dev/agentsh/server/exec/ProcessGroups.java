@@ -2,15 +2,13 @@ package dev.agentsh.server.exec;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import dev.agentsh.kernel.Errno;
+import dev.agentsh.kernel.Libc;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,23 +29,10 @@ public final class ProcessGroups {
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
 
-    private static final int EPERM = 1;
-    private static final int ESRCH = 3;
-    private static final int EINVAL = 22;
-
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    /** {@code int kill(pid_t pid, int sig)}, with errno captured right after the call. */
-    private static final MethodHandle KILL = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("kill").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
-            Linker.Option.captureCallState("errno"));
-    /** {@code pid_t getpgid(pid_t pid)}, with errno captured right after the call. */
-    private static final MethodHandle GETPGID = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().find("getpgid").orElseThrow(),
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT),
-            Linker.Option.captureCallState("errno"));
+    /** {@code int kill(pid_t pid, int sig)}. */
+    private static final MethodHandle KILL = Libc.function("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    /** {@code pid_t getpgid(pid_t pid)}. */
+    private static final MethodHandle GETPGID = Libc.function("getpgid", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
     private ProcessGroups() {
     }
@@ -66,17 +51,17 @@ public final class ProcessGroups {
         }
         int errno;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment capture = Libc.capture(arena);
             int rc = (int) KILL.invokeExact(capture, (int) -pgid, signal);
             if (rc == 0) {
                 return;
             }
-            errno = (int) ERRNO.get(capture, 0L);
+            errno = Libc.errno(capture);
         } catch (Throwable t) {
             throw new IOException("kill(-" + pgid + ", " + signal + ") could not be called", t);
         }
-        if (errno != ESRCH) {
-            throw new IOException("kill(-" + pgid + ", " + signal + ") failed: " + errnoName(errno));
+        if (errno != Errno.ESRCH) {
+            throw new IOException("kill(-" + pgid + ", " + signal + ") failed: " + Errno.describe(errno));
         }
     }
 
@@ -102,19 +87,19 @@ public final class ProcessGroups {
     static long groupOf(long pid) throws IOException {
         int errno;
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
+            MemorySegment capture = Libc.capture(arena);
             int pgid = (int) GETPGID.invokeExact(capture, Math.toIntExact(pid));
             if (pgid >= 0) {
                 return pgid;
             }
-            errno = (int) ERRNO.get(capture, 0L);
+            errno = Libc.errno(capture);
         } catch (Throwable t) {
             throw new IOException("getpgid(" + pid + ") could not be called", t);
         }
-        if (errno == ESRCH) {
+        if (errno == Errno.ESRCH) {
             return -1;
         }
-        throw new IOException("getpgid(" + pid + ") failed: " + errnoName(errno));
+        throw new IOException("getpgid(" + pid + ") failed: " + Errno.describe(errno));
     }
 
     private static void awaitLeaderExit(long pid, Duration grace) {
@@ -132,13 +117,5 @@ public final class ProcessGroups {
             // The caller is being cancelled; skip the rest of the grace period but still kill the group.
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String errnoName(int errno) {
-        return switch (errno) {
-            case EPERM -> "EPERM (operation not permitted)";
-            case EINVAL -> "EINVAL (invalid signal)";
-            default -> "errno " + errno;
-        };
     }
 }

@@ -262,8 +262,7 @@ public final class ExecveSupervisor {
                     case ALLOW -> { }
                 }
             }
-            Event.Policy policy = Event.Policy.of(verdict.policyDecision().wireName(), decision.wireName(),
-                    verdict.rule()).withMessage(message);
+            Event.Policy policy = Event.Policy.of(verdict, decision).withMessage(message);
             // Set until the substitute runs: the launcher's PATH search may try several candidates first.
             boolean isSubstitute = substituting.contains(n.pid());
             switch (decision) {
