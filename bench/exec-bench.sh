@@ -75,7 +75,7 @@ trap 'exit 143' TERM
 "$agentsh" --version >/dev/null || die "building or running bin/agentsh failed"
 [[ -f $jar ]] || die "$jar missing after the build"
 # The JVM flags bin/agentsh starts the CLI with, so the breakdown rows run the very same JVM set-up.
-cli_flags="$(sed -n 's/^exec "\$JAVA_HOME\/bin\/java" \(.*\) -jar .*/\1/p' "$agentsh")"
+cli_flags="$(sed -n 's/^cli_jvm_flags=(\(.*\))$/\1/p' "$agentsh")"
 [[ -n $cli_flags ]] || die "cannot find the java command line in $agentsh"
 read -r -a cli_flags <<<"$cli_flags"
 aot_flags=()   # -XX:AOTCache refuses to start together with any -Xshare option

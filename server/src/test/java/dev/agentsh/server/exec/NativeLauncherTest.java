@@ -142,11 +142,8 @@ class NativeLauncherTest {
         }
     }
 
-    /** Skips, printing why, where the kernel or the server's rights do not allow a workspace bind. */
+    /** Skips (ReportSkips prints why) where the kernel or the server's rights do not allow a workspace bind. */
     static void abortUnless(WorkspaceMounts.Support support) {
-        if (!support.available()) {
-            System.err.println("SKIPPED: workspace bind unavailable: " + support.reason());
-        }
-        Assumptions.assumeTrue(support.available(), support.reason());
+        Assumptions.assumeTrue(support.available(), "workspace bind unavailable: " + support.reason());
     }
 }

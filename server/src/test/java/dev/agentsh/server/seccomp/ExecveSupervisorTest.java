@@ -372,10 +372,7 @@ class ExecveSupervisorTest {
         // scripts/setup.sh installs both; without them the wrappers cannot be tried.
         boolean sudo = Files.isExecutable(Path.of("/usr/bin/sudo"));
         boolean busybox = Files.isExecutable(Path.of("/usr/bin/busybox")) || Files.isExecutable(Path.of("/bin/busybox"));
-        if (!sudo || !busybox) {
-            System.err.println("SKIPPED: sudo or busybox is not installed (run scripts/setup.sh)");
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(sudo && busybox, "sudo or busybox is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(sudo && busybox, "sudo or busybox is not installed (run scripts/setup.sh)");
         Run r = run("sh", "-c", "sudo -u root base32 /dev/null; echo sudo=$?; busybox base32 /dev/null; echo busybox=$?");
         // Both are refused at the wrapper's own exec: its payload is what the policy judges.
         assertThat(r.out()).as(r.err()).isEqualTo("sudo=126\nbusybox=126\n");
