@@ -38,7 +38,7 @@ public final class SeccompNotifyProbe implements Probe {
         Path launcherBinary = LauncherBinary.install();
         Path socketPath = launcherBinary.resolveSibling("probe-" + ProcessHandle.current().pid() + ".sock");
         try (SupervisorSocket socket = SupervisorSocket.open(socketPath)) {
-            AtomicBoolean answered = new AtomicBoolean();
+            AtomicBoolean reached = new AtomicBoolean();
             ProcessLauncher.Supervision answerOne = new ProcessLauncher.Supervision() {
                 @Override
                 public byte[] program() {
@@ -47,7 +47,7 @@ public final class SeccompNotifyProbe implements Probe {
 
                 @Override
                 public void attach(SeccompListener listener, int launcherPid) {
-                    Thread.ofPlatform().daemon().name("seccomp-probe").start(() -> answer(listener, answered));
+                    Thread.ofPlatform().daemon().name("seccomp-probe").start(() -> answer(listener, reached));
                 }
             };
             Process child;
@@ -62,8 +62,8 @@ public final class SeccompNotifyProbe implements Probe {
                 return ProbeResult.unavailable(name(), "the probe child did not finish within " + WAIT_MILLIS + " ms");
             }
             String stderr = new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (child.exitValue() != 0 || !answered.get()) {
-                return ProbeResult.unavailable(name(), "the filter loaded but the exec " + (!answered.get()
+            if (child.exitValue() != 0 || !reached.get()) {
+                return ProbeResult.unavailable(name(), "the filter loaded but the exec " + (!reached.get()
                         ? "never reached the supervisor" : "failed") + (stderr.isEmpty() ? "" : ": " + stderr));
             }
             // Short: it is a column of detect's table. The class comment says what was tried.
@@ -73,12 +73,14 @@ public final class SeccompNotifyProbe implements Probe {
         }
     }
 
-    private static void answer(SeccompListener listener, AtomicBoolean answered) {
+    private static void answer(SeccompListener listener, AtomicBoolean reached) {
         try (listener) {
             while (true) {
                 SeccompListener.Receive r = listener.receive(WAIT_MILLIS);
                 if (r instanceof SeccompListener.Receive.Call call) {
-                    answered.set(listener.allow(call.notification().id()));
+                    // Set before the answer: once answered, the child may exit before this thread runs again.
+                    reached.set(true);
+                    listener.allow(call.notification().id());
                 } else {
                     return;
                 }
