@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * Command rules: the execve-time check (one program at a known depth, wrappers unwrapped) and the
@@ -80,12 +81,16 @@ final class CommandPolicy {
         return out;
     }
 
-    Verdict execve(String filename, List<String> argv, int depth, Trace t) {
-        Program program = Program.resolve(filename, options.executables());
+    /** @param filename canonical already: the caller resolved it as the exec'ing process sees the file system */
+    Verdict execve(String filename, List<String> argv, IntSupplier depth, Trace t) {
+        Program program = Program.of(filename, filename);
+        Depth d = Depth.lazy(depth);
         if (t.on()) {
-            t.add("exec " + filename + (program.path().equals(filename) ? "" : " (canonical " + program.path() + ")") + " at depth " + depth);
+            t.add("exec " + filename + " at depth " + d.value());
         }
-        return evaluate(program, argv, depth, FALLBACK_EXECVE, -1, t).withDepth(depth);
+        Verdict v = evaluate(program, argv, d, FALLBACK_EXECVE, -1, t);
+        Integer known = d.ifKnown();
+        return known == null ? v : v.withDepth(known);
     }
 
     Verdict precheck(List<String> argv, Trace t) {
@@ -96,14 +101,14 @@ final class CommandPolicy {
         if (t.on()) {
             t.add("command " + argv.getFirst() + (program.path().equals(argv.getFirst()) ? "" : " (resolves to " + program.path() + ")"));
         }
-        return evaluate(program, argv, 0, FALLBACK_PRECHECK, 0, t).withDepth(0);
+        return evaluate(program, argv, Depth.of(0), FALLBACK_PRECHECK, 0, t).withDepth(0);
     }
 
     /**
      * Judges a program and everything found inside it. {@code shellLevel} < 0 means no script
      * analysis (execve time: the kernel will show us each program the script runs).
      */
-    private Verdict evaluate(Program program, List<String> argv, int depth, String fallback, int shellLevel, Trace t) {
+    private Verdict evaluate(Program program, List<String> argv, Depth depth, String fallback, int shellLevel, Trace t) {
         Unwrapping unwrapping = unwrapper.unwrap(program.path(), argv);
         if (t.on()) {
             unwrapping.notes().forEach(note -> t.add("unwrap: " + note));
@@ -113,10 +118,10 @@ final class CommandPolicy {
         String wrapperName = program.basename();
         for (Invocation inv : invocations) {
             Program p = inv.layer() == 0 ? program : Program.resolve(inv.program(), options.executables());
-            int d = depth + inv.layer();
+            Depth d = depth.plus(inv.layer());
             if (inv.layer() > 0 && t.on()) {
                 t.add("payload " + inv.program() + (p.path().equals(inv.program()) ? "" : " (resolves to " + p.path() + ")")
-                        + " of " + wrapperName + ", judged at depth " + d);
+                        + " of " + wrapperName + ", judged at depth " + d.value());
             }
             Verdict v = match(p, inv.argv(), d, fallback, inv.layer() > 0 ? wrapperName : null, t);
             if (shellLevel >= 0 && ShellCommandAnalyzer.isShell(p.basename())) {
@@ -138,7 +143,7 @@ final class CommandPolicy {
         return result;
     }
 
-    private Verdict analyseShell(List<String> argv, int depth, int level, Trace t) {
+    private Verdict analyseShell(List<String> argv, Depth depth, int level, Trace t) {
         ShellAnalysis analysis = ShellCommandAnalyzer.analyze(argv);
         switch (analysis) {
             case ShellAnalysis.NoScript n -> {
@@ -182,9 +187,9 @@ final class CommandPolicy {
                 for (List<String> command : s.commands()) {
                     Program p = Program.resolve(command.getFirst(), options.executables());
                     if (t.on()) {
-                        t.add("script command " + String.join(" ", command) + " at depth " + (depth + 1));
+                        t.add("script command " + String.join(" ", command) + " at depth " + depth.plus(1).value());
                     }
-                    result = Outcomes.stricter(result, evaluate(p, command, depth + 1, FALLBACK_PRECHECK, level + 1, t));
+                    result = Outcomes.stricter(result, evaluate(p, command, depth.plus(1), FALLBACK_PRECHECK, level + 1, t));
                 }
                 return result;
             }
@@ -195,7 +200,7 @@ final class CommandPolicy {
      * The first rule (in order) that matches, or the fallback. {@code wrapper} names the wrapper
      * a payload was found in, for the reason text; null for a program run directly.
      */
-    private Verdict match(Program program, List<String> argv, int depth, String fallback, String wrapper, Trace t) {
+    private Verdict match(Program program, List<String> argv, Depth depth, String fallback, String wrapper, Trace t) {
         String joined = null;
         int[] a = t.on() ? null : byBasename.get(program.basenameLower());
         int[] b = t.on() ? null : byPath.get(program.pathLower());
@@ -229,13 +234,14 @@ final class CommandPolicy {
                 }
             }
             CommandRuleMatcher rule = rules[i];
-            if (!rule.rule.context().contains(depth)) {
-                if (t.on() && rule.matches(program)) {
-                    t.add("rule " + rule.name() + ": skipped, context depth " + rule.rule.context() + " does not include " + depth);
-                }
+            if (!rule.matches(program)) {
                 continue;
             }
-            if (!rule.matches(program)) {
+            // The depth is asked for only here, so a decision no context rule takes part in never needs it.
+            if (!rule.anyDepth && !rule.rule.context().contains(depth.value())) {
+                if (t.on()) {
+                    t.add("rule " + rule.name() + ": skipped, context depth " + rule.rule.context() + " does not include " + depth.value());
+                }
                 continue;
             }
             if (rule.hasArgsPatterns()) {
@@ -259,7 +265,7 @@ final class CommandPolicy {
             return verdict(i, program, argv, joined, wrapper);
         }
         if (t.on()) {
-            t.add("no rule matched " + program.path() + " at depth " + depth + ": " + fallback);
+            t.add("no rule matched " + program.path() + " at depth " + depth.value() + ": " + fallback);
         }
         String what = fallback.equals(FALLBACK_EXECVE) ? "exec of " + program.path() : "command " + Program.basename(program.raw());
         return Outcomes.fallback(Decision.DENY, fallback, "no command rule allows " + what + unwrappedFrom(wrapper));

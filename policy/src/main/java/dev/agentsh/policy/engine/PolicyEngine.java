@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
  * The one decision engine: a compiled policy that answers "may this operation happen?" for every
@@ -30,9 +31,11 @@ public final class PolicyEngine {
     private final Map<String, EnvFilter> commandEnv = new HashMap<>();
     private final List<Pattern> dnsPatterns;
     private final List<Pattern> connectPatterns;
+    private final ExecutableResolver executables;
 
     private PolicyEngine(Policy policy, EngineOptions options) throws PolicyException {
         this.policy = policy;
+        this.executables = options.executables();
         CompileContext ctx = new CompileContext(options.executables(), new Variables(options.variables()), policy.argsPatternSyntax());
         commands = new CommandPolicy(policy, ctx, options);
         files = new FilePolicy(policy, ctx, options.approvalsEnforced());
@@ -81,13 +84,31 @@ public final class PolicyEngine {
         return commands.precheck(argv, trace).withTrace(trace);
     }
 
-    /** The execve-time check: {@code filename} is canonicalized, wrappers unwrapped, {@code depth} applied. */
-    public Verdict checkExecve(String filename, List<String> argv, int depth) {
+    /**
+     * The execve-time check: wrappers unwrapped, rule contexts applied at {@code depth}.
+     *
+     * @param filename the canonical path of the executable as the exec'ing process resolves it (its root, its
+     *                 mounts); the engine takes it as it is, since the server's own view of the file system may
+     *                 differ from the process's
+     * @param depth    asked for only when a rule with a {@code context} matches the program, and then at most
+     *                 once; the verdict carries it only if it was asked for
+     */
+    public Verdict checkExecve(String filename, List<String> argv, IntSupplier depth) {
         return commands.execve(filename, argv, depth, Trace.OFF);
     }
 
+    /** The execve-time check at a known depth, traced; {@code filename} as for the lazy form. */
     public Verdict checkExecve(String filename, List<String> argv, int depth, Trace trace) {
-        return commands.execve(filename, argv, depth, trace).withTrace(trace);
+        return commands.execve(filename, argv, () -> depth, trace).withDepth(depth).withTrace(trace);
+    }
+
+    /**
+     * The canonical path of a program as written (a path, or a bare name looked up on PATH) in the view of the
+     * file system the engine was compiled with; as written if it cannot be resolved. For callers of
+     * {@link #checkExecve} that start from what a person wrote rather than from a running process.
+     */
+    public String canonicalExecutable(String written) {
+        return Program.resolve(written, executables).path();
     }
 
     public Verdict checkFile(String path, String operation) {

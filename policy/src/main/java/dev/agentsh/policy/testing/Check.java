@@ -19,7 +19,7 @@ public sealed interface Check {
 
     record Exec(List<String> argv, int depth) implements Check {
         public Verdict run(PolicyEngine engine, Trace trace) {
-            return engine.checkExecve(argv.getFirst(), argv, depth, trace);
+            return engine.checkExecve(engine.canonicalExecutable(argv.getFirst()), argv, depth, trace);
         }
 
         public String describe() {

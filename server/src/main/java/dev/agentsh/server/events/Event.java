@@ -39,7 +39,8 @@ public record Event(
         @JsonProperty("pid") @JsonInclude(Include.NON_DEFAULT) int pid,
         @JsonProperty("policy") Policy policy,
         @JsonProperty("parent_pid") @JsonInclude(Include.NON_DEFAULT) int parentPid,
-        @JsonProperty("depth") @JsonInclude(Include.NON_DEFAULT) int depth,
+        // Null when not known (the process was gone before its lineage was read); 0 is the command itself.
+        @JsonProperty("depth") @JsonInclude(Include.NON_NULL) Integer depth,
         @JsonProperty("filename") String filename,
         @JsonProperty("raw_filename") String rawFilename,
         @JsonProperty("argv") List<String> argv,
@@ -172,7 +173,7 @@ public record Event(
         private int pid;
         private Policy policy;
         private int parentPid;
-        private int depth;
+        private Integer depth;
         private String filename;
         private String rawFilename;
         private List<String> argv = List.of();
@@ -210,7 +211,7 @@ public record Event(
 
         public Builder parentPid(int parentPid) { this.parentPid = parentPid; return this; }
 
-        public Builder depth(int depth) { this.depth = depth; return this; }
+        public Builder depth(Integer depth) { this.depth = depth; return this; }
 
         public Builder filename(String filename) { this.filename = filename; return this; }
 
