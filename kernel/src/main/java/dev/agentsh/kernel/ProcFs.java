@@ -158,7 +158,7 @@ public final class ProcFs {
         }
         return switch (Libc.errno(capture)) {
             case Errno.EINVAL -> null;
-            case Errno.ENOENT, 20 /* ENOTDIR */ -> "";
+            case Errno.ENOENT, Errno.ENOTDIR -> "";
             default -> throw Libc.failure("readlink " + path, capture);
         };
     }

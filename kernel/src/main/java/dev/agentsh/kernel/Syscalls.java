@@ -35,6 +35,7 @@ public final class Syscalls {
     public static final long SECCOMP = number(317, 277);
     public static final long BPF = number(321, 280);
     public static final long FSOPEN = number(430, 430);
+    public static final long OPENAT2 = number(437, 437);
     public static final long LANDLOCK_CREATE_RULESET = number(444, 444);
 
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();

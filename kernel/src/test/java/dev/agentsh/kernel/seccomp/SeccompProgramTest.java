@@ -19,6 +19,10 @@ class SeccompProgramTest {
 
     /** Runs the program as the kernel would, over the serialized bytes, for one system call. */
     private static int run(byte[] bytes, int arch, int nr) {
+        return run(bytes, arch, nr, new long[6]);
+    }
+
+    private static int run(byte[] bytes, int arch, int nr, long[] args) {
         ByteBuffer code = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         int accumulator = 0;
         int pc = 0;
@@ -33,11 +37,18 @@ class SeccompProgramTest {
                     accumulator = switch (k) {
                         case SeccompProgram.OFFSET_NR -> nr;
                         case SeccompProgram.OFFSET_ARCH -> arch;
-                        default -> throw new AssertionError("unexpected load offset " + k);
+                        default -> {
+                            int arg = (k - SeccompProgram.OFFSET_ARGS) / 8;
+                            if (k < SeccompProgram.OFFSET_ARGS || (k - SeccompProgram.OFFSET_ARGS) % 8 != 0 || arg > 5) {
+                                throw new AssertionError("unexpected load offset " + k);
+                            }
+                            yield (int) args[arg];
+                        }
                     };
                     pc++;
                 }
                 case SeccompProgram.JMP_JEQ_K -> pc += 1 + (accumulator == k ? jt : jf);
+                case SeccompProgram.JMP_JSET_K -> pc += 1 + ((accumulator & k) != 0 ? jt : jf);
                 case SeccompProgram.JMP_JGE_K -> pc += 1 + (Integer.compareUnsigned(accumulator, k) >= 0 ? jt : jf);
                 case SeccompProgram.RET_K -> {
                     return k;
@@ -71,6 +82,26 @@ class SeccompProgramTest {
                 .as("x32 execve").isEqualTo(SeccompProgram.RET_KILL_PROCESS);
         assertThat(run(bytes, AUDIT_ARCH_X86_64, SeccompProgram.X32_SYSCALL_BIT | 59)).isEqualTo(SeccompProgram.RET_KILL_PROCESS);
         assertThat(run(bytes, AUDIT_ARCH_X86_64, -1)).as("nr -1 is >= the x32 bit unsigned").isEqualTo(SeccompProgram.RET_KILL_PROCESS);
+    }
+
+    @Test
+    void aConditionalRuleNotifiesOnlyWhenTheFlagIsSetAndTheRulesAfterItStillWork() {
+        byte[] bytes = SeccompProgram.builder()
+                .notify(SeccompProgram.NR_EXECVE)
+                .notifyIfAnyBit(SeccompProgram.NR_UNSHARE, 0, SeccompProgram.CLONE_NEWNS)
+                .notifyIfAnyBit(SeccompProgram.NR_CLONE, 0, SeccompProgram.CLONE_NEWNS)
+                .fail(SeccompProgram.ENOSYS, SeccompProgram.NR_CLONE3)
+                .build().bytes();
+        long[] newns = {SeccompProgram.CLONE_NEWNS | 0x10000000L, 0, 0, 0, 0, 0};
+        long[] plain = {0x01200011L /* fork's flags */, 0, 0, 0, 0, 0};
+        assertThat(run(bytes, AUDIT_ARCH_X86_64, SeccompProgram.NR_UNSHARE, newns)).isEqualTo(SeccompProgram.RET_USER_NOTIF);
+        assertThat(run(bytes, AUDIT_ARCH_X86_64, SeccompProgram.NR_UNSHARE, plain)).isEqualTo(SeccompProgram.RET_ALLOW);
+        assertThat(run(bytes, AUDIT_ARCH_X86_64, SeccompProgram.NR_CLONE, newns)).isEqualTo(SeccompProgram.RET_USER_NOTIF);
+        assertThat(run(bytes, AUDIT_ARCH_X86_64, SeccompProgram.NR_CLONE, plain)).isEqualTo(SeccompProgram.RET_ALLOW);
+        assertThat(run(bytes, AUDIT_ARCH_X86_64, SeccompProgram.NR_CLONE3, plain)).isEqualTo(SeccompProgram.RET_ERRNO | 38);
+        assertThat(run(bytes, AUDIT_ARCH_X86_64, SeccompProgram.NR_EXECVE, newns)).isEqualTo(SeccompProgram.RET_USER_NOTIF);
+        assertThat(run(bytes, AUDIT_ARCH_X86_64, 1, newns)).isEqualTo(SeccompProgram.RET_ALLOW);
+        assertThat(run(bytes, AUDIT_ARCH_I386, SeccompProgram.NR_UNSHARE, newns)).isEqualTo(SeccompProgram.RET_KILL_PROCESS);
     }
 
     @Test

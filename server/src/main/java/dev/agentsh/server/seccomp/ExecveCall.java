@@ -1,6 +1,7 @@
 package dev.agentsh.server.seccomp;
 
 import dev.agentsh.kernel.ProcFs;
+import dev.agentsh.kernel.ProcessRoot;
 import dev.agentsh.kernel.TraceeMemory;
 import dev.agentsh.kernel.seccomp.SeccompListener.Notification;
 import dev.agentsh.kernel.seccomp.SeccompProgram;
@@ -31,10 +32,13 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
     /**
      * Reads the call.
      *
+     * @param sharedRoot the root directory every process of the tree still shares, to resolve the path in; null
+     *                   when one of them may have changed its root or mount namespace, so the path is resolved
+     *                   through the calling process's own {@code /proc/PID/root}
      * @throws IOException if the process's memory or its {@code /proc} entries cannot be read; the call must then
      *                     be denied
      */
-    static ExecveCall read(Notification n, int maxArgc, int maxArgvBytes) throws IOException {
+    static ExecveCall read(Notification n, int maxArgc, int maxArgvBytes, ProcessRoot sharedRoot) throws IOException {
         TraceeMemory memory = new TraceeMemory(n.pid());
         boolean at = n.nr() == SeccompProgram.NR_EXECVEAT;
         long pathPointer = at ? n.args()[1] : n.args()[0];
@@ -60,8 +64,13 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
             String base = !at || dirfd == AT_FDCWD ? ProcFs.link(n.pid(), "cwd") : ProcFs.link(n.pid(), "fd/" + dirfd);
             absolute = base + "/" + raw;
         }
-        ProcFs.Resolved resolved = absolute.startsWith("/") ? ProcFs.canonical(n.pid(), absolute)
-                : new ProcFs.Resolved(absolute, false);
+        ProcFs.Resolved resolved = new ProcFs.Resolved(absolute, false);
+        if (absolute.startsWith("/")) {
+            resolved = sharedRoot == null ? null : sharedRoot.resolve(absolute);
+            if (resolved == null) {
+                resolved = ProcFs.canonical(n.pid(), absolute);
+            }
+        }
 
         List<String> argv = new ArrayList<>();
         boolean truncated = false;

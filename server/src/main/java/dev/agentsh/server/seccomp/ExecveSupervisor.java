@@ -2,6 +2,7 @@ package dev.agentsh.server.seccomp;
 
 import dev.agentsh.kernel.Descriptors;
 import dev.agentsh.kernel.Errno;
+import dev.agentsh.kernel.ProcessRoot;
 import dev.agentsh.kernel.Syscalls;
 import dev.agentsh.kernel.TraceeMemory;
 import dev.agentsh.kernel.seccomp.SeccompListener;
@@ -60,9 +61,18 @@ public final class ExecveSupervisor {
     /** What to do with an exec whose arguments exceed the limits. */
     public enum TruncatedArgv { DENY, ALLOW, APPROVAL }
 
-    /** Every notify class lives in this one program and one listener; only exec for now. */
+    /**
+     * Every notify class lives in this one program and one listener: execs, and the calls that change a process's
+     * root or mount namespace, which only mark the tree as no longer sharing one root.
+     */
     private static final byte[] PROGRAM = SeccompProgram.builder()
             .notify(SeccompProgram.NR_EXECVE, SeccompProgram.NR_EXECVEAT)
+            .notify(SeccompProgram.NR_CHROOT, SeccompProgram.NR_PIVOT_ROOT, SeccompProgram.NR_SETNS)
+            .notifyIfAnyBit(SeccompProgram.NR_UNSHARE, 0, SeccompProgram.CLONE_NEWNS)
+            .notifyIfAnyBit(SeccompProgram.NR_CLONE, 0, SeccompProgram.CLONE_NEWNS)
+            // clone3 passes its flags in memory, where the filter cannot see CLONE_NEWNS; C libraries fall back to
+            // clone on ENOSYS.
+            .fail(SeccompProgram.ENOSYS, SeccompProgram.NR_CLONE3)
             // io_uring performs opens and connects no seccomp filter sees.
             .fail(SeccompProgram.ENOSYS, SeccompProgram.NR_IO_URING_SETUP, SeccompProgram.NR_IO_URING_ENTER,
                     SeccompProgram.NR_IO_URING_REGISTER)
@@ -118,6 +128,10 @@ public final class ExecveSupervisor {
         private long recorded;
         private SeccompListener listener;
         private ProcessLineage lineage;
+        /** The launcher's root, where the tree's exec paths resolve while no process has changed its own. */
+        private ProcessRoot root;
+        /** Set (before the call goes on) once a process chroots, pivots, or enters or makes a mount namespace. */
+        private volatile boolean rootsVary;
         private volatile boolean served;
         private volatile boolean abandoned;
 
@@ -138,6 +152,7 @@ public final class ExecveSupervisor {
             this.listener = listener;
             try {
                 this.lineage = new ProcessLineage(launcherPid);
+                this.root = ProcessRoot.of(launcherPid);
             } catch (IOException e) {
                 listener.close();
                 throw e;
@@ -170,7 +185,7 @@ public final class ExecveSupervisor {
         }
 
         private void serve() {
-            try (SeccompListener l = listener) {
+            try (SeccompListener l = listener; ProcessRoot r = root) {
                 serveUntilGone(l);
             } finally {
                 served = true;
@@ -214,13 +229,23 @@ public final class ExecveSupervisor {
         }
 
         private void handle(Notification n) throws IOException {
-            if (n.nr() != SeccompProgram.NR_EXECVE && n.nr() != SeccompProgram.NR_EXECVEAT) {
-                listener.fail(n.id(), Errno.ENOSYS);
-                return;
+            switch (n.nr()) {
+                case SeccompProgram.NR_EXECVE, SeccompProgram.NR_EXECVEAT -> { }
+                case SeccompProgram.NR_CHROOT, SeccompProgram.NR_PIVOT_ROOT, SeccompProgram.NR_SETNS,
+                     SeccompProgram.NR_UNSHARE, SeccompProgram.NR_CLONE -> {
+                    // From now on every exec path is resolved in the calling process's own root.
+                    rootsVary = true;
+                    listener.allow(n.id());
+                    return;
+                }
+                default -> {
+                    listener.fail(n.id(), Errno.ENOSYS);
+                    return;
+                }
             }
             ExecveCall call;
             try {
-                call = ExecveCall.read(n, settings.maxArgc(), settings.maxArgvBytes());
+                call = ExecveCall.read(n, settings.maxArgc(), settings.maxArgvBytes(), rootsVary ? null : root);
             } catch (IOException e) {
                 refuse(n, null, "cannot read the exec from the process: " + e.getMessage());
                 return;

@@ -2,6 +2,7 @@ package dev.agentsh.server.seccomp;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.agentsh.policy.engine.EngineOptions;
 import dev.agentsh.policy.engine.PolicyEngine;
@@ -285,6 +286,37 @@ class ExecveSupervisorTest {
                 + "(cut -c1 /dev/null; echo subshell=$?)");
         // A forked subshell has not exec'd: its exec is one deeper than the shell that forked it, not two.
         assertThat(r.out()).isEqualTo("one=0\ntwo=126\nsubshell=0\n");
+    }
+
+    @Test
+    void aProcessInAMountNamespaceOfItsOwnIsJudgedByWhatItSees() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare(1) (util-linux)");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to make a mount namespace");
+        // In the tree's shared root a/prog is true; in the mount namespace that unshare makes, b is bound over a,
+        // so there a/prog is base32, which the policy denies. Resolved in the shared root, it would be allowed.
+        Path a = Files.createDirectories(dir.resolve("ns/a"));
+        Path b = Files.createDirectories(dir.resolve("ns/b"));
+        Files.createSymbolicLink(a.resolve("prog"), Path.of("/usr/bin/true"));
+        Files.createSymbolicLink(b.resolve("prog"), Path.of("/usr/bin/base32"));
+        Run r = run("sh", "-c", "unshare -m sh -c 'mount --bind " + b + " " + a + " && " + a + "/prog /dev/null; "
+                + "echo in-namespace=$?'; " + a + "/prog; echo outside=$?");
+        assertThat(r.out()).as(r.err()).isEqualTo("in-namespace=126\noutside=0\n");
+        assertThat(r.execs()).anySatisfy(e -> {
+            assertThat(e.filename()).isEqualTo("/usr/bin/base32");
+            assertThat(e.rawFilename()).isEqualTo(a + "/prog");
+            assertThat(e.policy().rule()).isEqualTo("no-base32");
+        });
+    }
+
+    @Test
+    void theTreesOwnExecsResolveInItsRootWithoutProc() throws Exception {
+        // Through /proc/self/exe, a magic link, the slow way must name the process's own program, not the reader's.
+        Run r = run("sh", "-c", "exec /proc/self/exe -c 'echo via-self'");
+        assertThat(r.out()).as(r.err()).isEqualTo("via-self\n");
+        assertThat(r.execs()).anySatisfy(e -> {
+            assertThat(e.rawFilename()).isEqualTo("/proc/self/exe");
+            assertThat(e.filename()).isEqualTo(Path.of("/bin/sh").toRealPath().toString());
+        });
     }
 
     @Test
