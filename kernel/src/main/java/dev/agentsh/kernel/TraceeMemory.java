@@ -28,6 +28,8 @@ public final class TraceeMemory {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG));
     /** Strings are read in chunks so a short string near the end of a mapping does not fail a large read. */
     private static final int CHUNK = 256;
+    /** The kernel's limit on iovecs in one call. */
+    private static final int IOV_MAX = 1024;
 
     private final int pid;
 
@@ -82,6 +84,54 @@ public final class TraceeMemory {
             at += chunk.length;
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The first bytes at each of {@code addresses} (up to 256, never past the end of the page), read together in
+     * one system call per 1024 addresses: the start of every argument of an exec usually holds the whole of it.
+     *
+     * @return per address what was read; empty where the read stopped at an unmapped page (a later
+     *         {@link #readString} of that address says whether it is readable at all)
+     */
+    public byte[][] readChunks(long[] addresses) throws IOException {
+        byte[][] out = new byte[addresses.length][];
+        for (int from = 0; from < addresses.length; from += IOV_MAX) {
+            readChunks(addresses, from, Math.min(addresses.length, from + IOV_MAX), out);
+        }
+        return out;
+    }
+
+    private void readChunks(long[] addresses, int from, int to, byte[][] out) throws IOException {
+        int count = to - from;
+        int[] lengths = new int[count];
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            lengths[i] = (int) Math.min(CHUNK, 4096 - (addresses[from + i] & 4095));
+            total += lengths[i];
+        }
+        long n;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment capture = Libc.capture(arena);
+            MemorySegment buffer = arena.allocate(total);
+            MemorySegment local = arena.allocate(16, 8);
+            local.set(ADDRESS, 0, buffer);
+            local.set(JAVA_LONG, 8, total);
+            MemorySegment remote = arena.allocate(16L * count, 8);
+            for (int i = 0; i < count; i++) {
+                remote.set(JAVA_LONG, 16L * i, addresses[from + i]);
+                remote.set(JAVA_LONG, 16L * i + 8, lengths[i]);
+            }
+            n = (long) PROCESS_VM_READV.invokeExact(capture, pid, local, 1L, remote, (long) count, 0L);
+            // Transfers happen in order and stop at the first page that cannot be read.
+            long at = 0;
+            for (int i = 0; i < count; i++) {
+                int got = (int) Math.max(0, Math.min(lengths[i], n - at));
+                out[from + i] = buffer.asSlice(at, got).toArray(JAVA_BYTE);
+                at += lengths[i];
+            }
+        } catch (Throwable t) {
+            throw Libc.rethrow("process_vm_readv", t);
+        }
     }
 
     /**

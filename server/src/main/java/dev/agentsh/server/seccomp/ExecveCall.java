@@ -75,22 +75,36 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
         List<String> argv = new ArrayList<>();
         boolean truncated = false;
         long budget = maxArgvBytes;
-        long[] pointers = new long[0];
-        int base = 0;
-        for (int i = 0; ; i++) {
-            if (i - base >= pointers.length) {
-                base = i;
-                pointers = memory.readPointers(argvPointer + 8L * i, POINTERS_PER_READ);
+        List<Long> addresses = new ArrayList<>();
+        for (long next = argvPointer; ; ) {
+            long[] pointers = memory.readPointers(next, POINTERS_PER_READ);
+            next += 8L * pointers.length;
+            int end = 0;
+            while (end < pointers.length && pointers[end] != 0) {
+                end++;
             }
-            long pointer = pointers[i - base];
-            if (pointer == 0) {
+            for (int j = 0; j < end && addresses.size() <= maxArgc; j++) {
+                addresses.add(pointers[j]);
+            }
+            if (end < pointers.length || addresses.size() > maxArgc) {
                 break;
             }
-            if (i >= maxArgc || budget <= 0) {
+        }
+        if (addresses.size() > maxArgc) {
+            truncated = true;
+            addresses = addresses.subList(0, maxArgc);
+        }
+        // The start of every argument in one read; only longer ones need more.
+        byte[][] starts = memory.readChunks(addresses.stream().mapToLong(Long::longValue).toArray());
+        for (int i = 0; i < starts.length; i++) {
+            if (budget <= 0) {
                 truncated = true;
                 break;
             }
-            byte[] arg = memory.readString(pointer, (int) Math.min(Integer.MAX_VALUE - 1, budget));
+            byte[] arg = untilNul(starts[i]);
+            if (arg == null) {
+                arg = memory.readString(addresses.get(i), (int) Math.min(Integer.MAX_VALUE - 1, budget));
+            }
             if (arg.length > budget) {
                 argv.add(new String(arg, 0, (int) budget, StandardCharsets.UTF_8));
                 truncated = true;
@@ -101,6 +115,16 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
         }
         return new ExecveCall(n.pid(), raw, pathPointer, rawBytes.length, resolved.path(), resolved.exists(),
                 List.copyOf(argv), truncated);
+    }
+
+    /** The bytes before the first NUL, or null if there is none (the string goes on past what was read). */
+    private static byte[] untilNul(byte[] chunk) {
+        for (int i = 0; i < chunk.length; i++) {
+            if (chunk[i] == 0) {
+                return java.util.Arrays.copyOf(chunk, i);
+            }
+        }
+        return null;
     }
 
     /** A file that is not a path any more: a memfd, or a deleted file. Nothing can say what it is. */

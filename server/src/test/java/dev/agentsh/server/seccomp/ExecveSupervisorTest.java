@@ -320,6 +320,22 @@ class ExecveSupervisorTest {
     }
 
     @Test
+    void argumentsLongerThanOneReadAreReadWhole() throws Exception {
+        // Every argument's first 256 bytes come in one read; these need more, and the middle one crosses pages.
+        String longer = "y".repeat(5000);
+        List<String> many = new java.util.ArrayList<>(List.of("/usr/bin/printf", "%s|"));
+        for (int i = 0; i < 100; i++) {
+            many.add(i == 50 ? longer : "arg" + i);
+        }
+        Run r = run(many.toArray(String[]::new));
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.execs()).singleElement().satisfies(e -> {
+            assertThat(e.argv()).containsExactlyElementsOf(many);
+            assertThat(e.truncated()).isFalse();
+        });
+    }
+
+    @Test
     void aSupervisorThatGoesAwayLetsNothingMoreRun() throws Exception {
         PolicyEngine engine = PolicyEngine.compile(PolicyLoader.load("execve-test.yaml", POLICY),
                 EngineOptions.defaults().withExecutables(new HostExecutables("/usr/bin:/bin", dir)));
