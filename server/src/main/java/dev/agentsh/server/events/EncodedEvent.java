@@ -1,7 +1,6 @@
 package dev.agentsh.server.events;
 
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * An event validated and serialized by the recording thread, so that the single writer thread only does
@@ -22,7 +21,7 @@ record EncodedEvent(Event event, String json, long tsUnixNanos) {
         if (event.id() == null || event.id().isBlank() || event.timestamp().isBlank()) {
             Event.Builder completed = event.toBuilder();
             if (event.id() == null || event.id().isBlank()) {
-                completed.id(UUID.randomUUID().toString());
+                completed.id(EventIds.next());
             }
             if (event.timestamp().isBlank()) {
                 completed.timestamp(Instant.now());

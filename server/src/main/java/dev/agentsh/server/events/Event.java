@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * One audit event: the envelope of upstream {@code pkg/types.Event}, serialized with the same snake_case
@@ -72,7 +71,7 @@ public record Event(
     /** A builder pre-filled like {@link #of}: fresh id, current time. */
     public static Builder builder(String type, String sessionId) {
         return new Builder()
-                .id(UUID.randomUUID().toString())
+                .id(EventIds.next())
                 .timestamp(Instant.now())
                 .type(type)
                 .sessionId(sessionId);

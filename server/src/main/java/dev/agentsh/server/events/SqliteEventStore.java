@@ -54,8 +54,12 @@ final class SqliteEventStore implements AutoCloseable {
             "CREATE INDEX IF NOT EXISTS idx_events_session_ts ON events(session_id, ts_unix_ns)",
             "CREATE INDEX IF NOT EXISTS idx_events_command_ts ON events(command_id, ts_unix_ns)",
             "CREATE INDEX IF NOT EXISTS idx_events_type_ts ON events(type, ts_unix_ns)",
-            "CREATE INDEX IF NOT EXISTS idx_events_path ON events(path)",
-            "CREATE INDEX IF NOT EXISTS idx_events_domain ON events(domain)",
+            // Most events have neither a path nor a domain; indexes without the NULLs cost inserts nothing for them
+            // (the full ones of earlier versions are replaced).
+            "DROP INDEX IF EXISTS idx_events_path",
+            "DROP INDEX IF EXISTS idx_events_domain",
+            "CREATE INDEX IF NOT EXISTS idx_events_path_set ON events(path) WHERE path IS NOT NULL",
+            "CREATE INDEX IF NOT EXISTS idx_events_domain_set ON events(domain) WHERE domain IS NOT NULL",
             """
             CREATE TABLE IF NOT EXISTS command_outputs (
               command_id         TEXT PRIMARY KEY,

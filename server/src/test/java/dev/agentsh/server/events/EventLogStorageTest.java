@@ -76,6 +76,34 @@ class EventLogStorageTest {
     }
 
     @Test
+    void aDatabaseOfAnEarlierVersionGetsTheIndexesWithoutNulls() throws Exception {
+        Path db = dir.resolve("events.db");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE events (event_id TEXT PRIMARY KEY, ts_unix_ns INTEGER NOT NULL, session_id TEXT NOT NULL,"
+                    + " command_id TEXT, type TEXT NOT NULL, pid INTEGER, policy_decision TEXT, effective_decision TEXT,"
+                    + " policy_rule TEXT, path TEXT, domain TEXT, remote TEXT, operation TEXT, payload_json TEXT NOT NULL)");
+            s.execute("CREATE INDEX idx_events_path ON events(path)");
+            s.execute("CREATE INDEX idx_events_domain ON events(domain)");
+        }
+        try (EventLog log = EventLog.open(db, null)) {
+            log.record(Event.builder("file", "s").path("/etc/hosts").build(), Event.of("exec", "s"));
+            assertThat(log.query(EventQuery.all().withPathLike("/etc/%"))).singleElement()
+                    .satisfies(e -> assertThat(e.path()).isEqualTo("/etc/hosts"));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+             ResultSet rows = s.executeQuery("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'idx_events_%'"
+                     + " AND (name LIKE '%path%' OR name LIKE '%domain%') ORDER BY name")) {
+            List<String> indexes = new java.util.ArrayList<>();
+            while (rows.next()) {
+                indexes.add(rows.getString(1) + ": " + rows.getString(2));
+            }
+            assertThat(indexes).containsExactly(
+                    "idx_events_domain_set: CREATE INDEX idx_events_domain_set ON events(domain) WHERE domain IS NOT NULL",
+                    "idx_events_path_set: CREATE INDEX idx_events_path_set ON events(path) WHERE path IS NOT NULL");
+        }
+    }
+
+    @Test
     void createsParentDirectories() throws Exception {
         try (EventLog log = EventLog.open(dir.resolve("a/b/events.db"), dir.resolve("c/d/audit.jsonl"))) {
             log.record(Event.of("session_created", "s"));
