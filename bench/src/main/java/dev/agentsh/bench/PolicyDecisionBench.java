@@ -65,7 +65,7 @@ public class PolicyDecisionBench {
         int i = next++;
         return switch (i & 3) {
             case 0 -> engine.checkCommand(commands[i % commands.length]);
-            case 1 -> execve(i);
+            case 1 -> engine.checkExecve(execPaths[i % execPaths.length], execArgv[i % execArgv.length], i % 3);
             case 2 -> engine.checkFile(filePaths[i % filePaths.length], fileOps[i % fileOps.length]);
             default -> engine.checkNetwork(hosts[i % hosts.length], ports[i % ports.length], List.of());
         };
@@ -79,13 +79,7 @@ public class PolicyDecisionBench {
     @Benchmark
     public Verdict execveDecision() {
         int i = next++;
-        return execve(i);
-    }
-
-    /** An exec at depth 0, 1 or 2 in turn; the depth is asked for only by a rule with a context. */
-    private Verdict execve(int i) {
-        int depth = i % 3;
-        return engine.checkExecve(execPaths[i % execPaths.length], execArgv[i % execArgv.length], () -> depth);
+        return engine.checkExecve(execPaths[i % execPaths.length], execArgv[i % execArgv.length], i % 3);
     }
 
     @Benchmark

@@ -25,6 +25,8 @@ public final class Syscalls {
     private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
 
     public static final long CLOSE = number(3, 57);
+    public static final long FSTAT = number(5, 80);
+    public static final long IOCTL = number(16, 29);
     public static final long OPENAT = number(257, 56);
     public static final long KILL = number(62, 129);
     public static final long WAIT4 = number(61, 260);
@@ -35,6 +37,7 @@ public final class Syscalls {
     public static final long SECCOMP = number(317, 277);
     public static final long BPF = number(321, 280);
     public static final long FSOPEN = number(430, 430);
+    public static final long PIDFD_OPEN = number(434, 434);
     public static final long OPENAT2 = number(437, 437);
     public static final long LANDLOCK_CREATE_RULESET = number(444, 444);
 

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntSupplier;
 
 /**
  * Command rules: the execve-time check (one program at a known depth, wrappers unwrapped) and the
@@ -82,15 +81,12 @@ final class CommandPolicy {
     }
 
     /** @param filename canonical already: the caller resolved it as the exec'ing process sees the file system */
-    Verdict execve(String filename, List<String> argv, IntSupplier depth, Trace t) {
+    Verdict execve(String filename, List<String> argv, int depth, Trace t) {
         Program program = Program.of(filename, filename);
-        Depth d = Depth.lazy(depth);
         if (t.on()) {
-            t.add("exec " + filename + " at depth " + d.value());
+            t.add("exec " + filename + " at depth " + depth);
         }
-        Verdict v = evaluate(program, argv, d, FALLBACK_EXECVE, -1, t);
-        Integer known = d.ifKnown();
-        return known == null ? v : v.withDepth(known);
+        return evaluate(program, argv, depth, FALLBACK_EXECVE, -1, t).withDepth(depth);
     }
 
     Verdict precheck(List<String> argv, Trace t) {
@@ -101,14 +97,14 @@ final class CommandPolicy {
         if (t.on()) {
             t.add("command " + argv.getFirst() + (program.path().equals(argv.getFirst()) ? "" : " (resolves to " + program.path() + ")"));
         }
-        return evaluate(program, argv, Depth.of(0), FALLBACK_PRECHECK, 0, t).withDepth(0);
+        return evaluate(program, argv, 0, FALLBACK_PRECHECK, 0, t).withDepth(0);
     }
 
     /**
      * Judges a program and everything found inside it. {@code shellLevel} < 0 means no script
      * analysis (execve time: the kernel will show us each program the script runs).
      */
-    private Verdict evaluate(Program program, List<String> argv, Depth depth, String fallback, int shellLevel, Trace t) {
+    private Verdict evaluate(Program program, List<String> argv, int depth, String fallback, int shellLevel, Trace t) {
         Unwrapping unwrapping = unwrapper.unwrap(program.path(), argv);
         if (t.on()) {
             unwrapping.notes().forEach(note -> t.add("unwrap: " + note));
@@ -118,10 +114,10 @@ final class CommandPolicy {
         String wrapperName = program.basename();
         for (Invocation inv : invocations) {
             Program p = inv.layer() == 0 ? program : Program.resolve(inv.program(), options.executables());
-            Depth d = depth.plus(inv.layer());
+            int d = depth + inv.layer();
             if (inv.layer() > 0 && t.on()) {
                 t.add("payload " + inv.program() + (p.path().equals(inv.program()) ? "" : " (resolves to " + p.path() + ")")
-                        + " of " + wrapperName + ", judged at depth " + d.value());
+                        + " of " + wrapperName + ", judged at depth " + d);
             }
             Verdict v = match(p, inv.argv(), d, fallback, inv.layer() > 0 ? wrapperName : null, t);
             if (shellLevel >= 0 && ShellCommandAnalyzer.isShell(p.basename())) {
@@ -143,7 +139,7 @@ final class CommandPolicy {
         return result;
     }
 
-    private Verdict analyseShell(List<String> argv, Depth depth, int level, Trace t) {
+    private Verdict analyseShell(List<String> argv, int depth, int level, Trace t) {
         ShellAnalysis analysis = ShellCommandAnalyzer.analyze(argv);
         switch (analysis) {
             case ShellAnalysis.NoScript n -> {
@@ -187,9 +183,9 @@ final class CommandPolicy {
                 for (List<String> command : s.commands()) {
                     Program p = Program.resolve(command.getFirst(), options.executables());
                     if (t.on()) {
-                        t.add("script command " + String.join(" ", command) + " at depth " + depth.plus(1).value());
+                        t.add("script command " + String.join(" ", command) + " at depth " + (depth + 1));
                     }
-                    result = Outcomes.stricter(result, evaluate(p, command, depth.plus(1), FALLBACK_PRECHECK, level + 1, t));
+                    result = Outcomes.stricter(result, evaluate(p, command, depth + 1, FALLBACK_PRECHECK, level + 1, t));
                 }
                 return result;
             }
@@ -200,7 +196,7 @@ final class CommandPolicy {
      * The first rule (in order) that matches, or the fallback. {@code wrapper} names the wrapper
      * a payload was found in, for the reason text; null for a program run directly.
      */
-    private Verdict match(Program program, List<String> argv, Depth depth, String fallback, String wrapper, Trace t) {
+    private Verdict match(Program program, List<String> argv, int depth, String fallback, String wrapper, Trace t) {
         String joined = null;
         int[] a = t.on() ? null : byBasename.get(program.basenameLower());
         int[] b = t.on() ? null : byPath.get(program.pathLower());
@@ -234,14 +230,13 @@ final class CommandPolicy {
                 }
             }
             CommandRuleMatcher rule = rules[i];
-            if (!rule.matches(program)) {
+            if (!rule.rule.context().contains(depth)) {
+                if (t.on() && rule.matches(program)) {
+                    t.add("rule " + rule.name() + ": skipped, context depth " + rule.rule.context() + " does not include " + depth);
+                }
                 continue;
             }
-            // The depth is asked for only here, so a decision no context rule takes part in never needs it.
-            if (!rule.anyDepth && !rule.rule.context().contains(depth.value())) {
-                if (t.on()) {
-                    t.add("rule " + rule.name() + ": skipped, context depth " + rule.rule.context() + " does not include " + depth.value());
-                }
+            if (!rule.matches(program)) {
                 continue;
             }
             if (rule.hasArgsPatterns()) {
@@ -265,7 +260,7 @@ final class CommandPolicy {
             return verdict(i, program, argv, joined, wrapper);
         }
         if (t.on()) {
-            t.add("no rule matched " + program.path() + " at depth " + depth.value() + ": " + fallback);
+            t.add("no rule matched " + program.path() + " at depth " + depth + ": " + fallback);
         }
         String what = fallback.equals(FALLBACK_EXECVE) ? "exec of " + program.path() : "command " + Program.basename(program.raw());
         return Outcomes.fallback(Decision.DENY, fallback, "no command rule allows " + what + unwrappedFrom(wrapper));

@@ -4,7 +4,6 @@ import dev.agentsh.policy.PolicyException;
 import dev.agentsh.policy.match.Glob;
 import dev.agentsh.policy.match.GlobSyntaxException;
 import dev.agentsh.policy.model.CommandRule;
-import dev.agentsh.policy.model.DepthRange;
 import dev.agentsh.policy.model.Text;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +24,6 @@ final class CommandRuleMatcher {
     final CommandRule rule;
     final int index;
     final boolean matchesEveryProgram;
-    /** The rule applies at every depth, so judging it never needs the depth. */
-    final boolean anyDepth;
     /** Lowercased absolute paths: the rule's paths, their canonical targets, and names' PATH targets. */
     final Set<String> paths = new HashSet<>();
     /** Lowercased literal basenames. */
@@ -69,7 +66,6 @@ final class CommandRuleMatcher {
         for (Text p : rule.argsPatterns()) {
             args.add(ArgsMatcher.compile(p, ctx.argsPatternSyntax(), key + ".args_patterns"));
         }
-        anyDepth = rule.context().equals(DepthRange.ALL);
         matchesEveryProgram = paths.isEmpty() && basenames.isEmpty() && pathGlobs.isEmpty() && basenameGlobs.isEmpty();
     }
 

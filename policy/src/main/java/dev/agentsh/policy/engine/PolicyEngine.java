@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.IntSupplier;
 
 /**
  * The one decision engine: a compiled policy that answers "may this operation happen?" for every
@@ -90,16 +89,13 @@ public final class PolicyEngine {
      * @param filename the canonical path of the executable as the exec'ing process resolves it (its root, its
      *                 mounts); the engine takes it as it is, since the server's own view of the file system may
      *                 differ from the process's
-     * @param depth    asked for only when a rule with a {@code context} matches the program, and then at most
-     *                 once; the verdict carries it only if it was asked for
      */
-    public Verdict checkExecve(String filename, List<String> argv, IntSupplier depth) {
+    public Verdict checkExecve(String filename, List<String> argv, int depth) {
         return commands.execve(filename, argv, depth, Trace.OFF);
     }
 
-    /** The execve-time check at a known depth, traced; {@code filename} as for the lazy form. */
     public Verdict checkExecve(String filename, List<String> argv, int depth, Trace trace) {
-        return commands.execve(filename, argv, () -> depth, trace).withDepth(depth).withTrace(trace);
+        return commands.execve(filename, argv, depth, trace).withTrace(trace);
     }
 
     /**

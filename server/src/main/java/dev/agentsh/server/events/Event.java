@@ -38,7 +38,7 @@ public record Event(
         @JsonProperty("pid") @JsonInclude(Include.NON_DEFAULT) int pid,
         @JsonProperty("policy") Policy policy,
         @JsonProperty("parent_pid") @JsonInclude(Include.NON_DEFAULT) int parentPid,
-        // Null when not known (the process was gone before its lineage was read); 0 is the command itself.
+        // Null for events that are not about an exec; 0, the command itself, is written out.
         @JsonProperty("depth") @JsonInclude(Include.NON_NULL) Integer depth,
         @JsonProperty("filename") String filename,
         @JsonProperty("raw_filename") String rawFilename,

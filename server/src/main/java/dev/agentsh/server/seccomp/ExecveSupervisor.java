@@ -18,7 +18,6 @@ import dev.agentsh.server.events.Event;
 import dev.agentsh.server.events.EventLog;
 import dev.agentsh.server.exec.ProcessLauncher;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -263,19 +262,19 @@ public final class ExecveSupervisor {
                 listener.fail(n.id(), Errno.ENOENT);
                 return;
             }
-            PositionLookup where = new PositionLookup(n.pid());
-            if (settings.internalBypass().contains(call.filename())) {
-                answer(n, call, where, Decision.ALLOW, Event.Policy.of("allow", "allow", "internal_bypass")
-                        .withMessage("agentsh's own binary"), null);
-                return;
-            }
-            Verdict verdict;
+            ProcessLineage.Position position;
             try {
-                verdict = engine.checkExecve(call.filename(), call.argv(), where::depth);
-            } catch (UncheckedIOException gone) {
+                position = lineage.positionOf(n.pid());
+            } catch (IOException gone) {
                 listener.fail(n.id(), Errno.EACCES);
                 return;
             }
+            if (settings.internalBypass().contains(call.filename())) {
+                answer(n, call, position, Decision.ALLOW, Event.Policy.of("allow", "allow", "internal_bypass")
+                        .withMessage("agentsh's own binary"), null);
+                return;
+            }
+            Verdict verdict = engine.checkExecve(call.filename(), call.argv(), position.depth());
             Decision decision = verdict.decision();
             String message = verdict.reason();
             if (call.truncated() && decision != Decision.DENY) {
@@ -294,72 +293,25 @@ public final class ExecveSupervisor {
             boolean isSubstitute = substituting.contains(n.pid());
             switch (decision) {
                 case ALLOW, AUDIT -> {
-                    answer(n, call, where, Decision.ALLOW, policy, verdict);
+                    answer(n, call, position, Decision.ALLOW, policy, verdict);
                     substituting.remove(n.pid());
                 }
-                case APPROVE -> holdForApproval(n, call, where, policy, verdict);
+                case APPROVE -> holdForApproval(n, call, position, policy, verdict);
                 case REDIRECT -> {
                     if (verdict.redirect() instanceof Redirect.Command to && !isSubstitute) {
-                        redirect(n, call, where, policy, verdict, to);
+                        redirect(n, call, position, policy, verdict, to);
                     } else {
-                        answer(n, call, where, Decision.DENY, policy.withMessage(isSubstitute
+                        answer(n, call, position, Decision.DENY, policy.withMessage(isSubstitute
                                 ? "the substitute of a redirect is redirected again; refused so it cannot loop"
                                 : "only command redirects apply to an exec"), verdict);
                     }
                 }
-                default -> answer(n, call, where, Decision.DENY, policy, verdict);
+                default -> answer(n, call, position, Decision.DENY, policy, verdict);
             }
         }
 
-        /**
-         * Where an exec happens in the tree. Reading it costs a {@code /proc} lookup of a process that is usually
-         * brand new, so it is read before the answer only when the decision needs it (a rule with a
-         * {@code context}, an approval, a redirect), and otherwise just after the answer, for the record.
-         */
-        private final class PositionLookup {
-            private final int pid;
-            private ProcessLineage.Position position;
-
-            PositionLookup(int pid) {
-                this.pid = pid;
-            }
-
-            /** @throws IOException if the process is gone (then its exec must be refused) */
-            ProcessLineage.Position get() throws IOException {
-                if (position == null) {
-                    position = lineage.positionOf(pid);
-                }
-                return position;
-            }
-
-            /** For the engine, which cannot take a checked exception. */
-            int depth() {
-                try {
-                    return get().depth();
-                } catch (IOException gone) {
-                    throw new UncheckedIOException(gone);
-                }
-            }
-
-            /** After answering: null if the process is gone by now (it may end right after its exec). */
-            ProcessLineage.Position ifStillThere() {
-                try {
-                    return get();
-                } catch (IOException gone) {
-                    return null;
-                }
-            }
-        }
-
-        private void holdForApproval(Notification n, ExecveCall call, PositionLookup where, Event.Policy policy,
-                                     Verdict verdict) throws IOException {
-            ProcessLineage.Position position;
-            try {
-                position = where.get();
-            } catch (IOException gone) {
-                listener.fail(n.id(), Errno.EACCES);
-                return;
-            }
+        private void holdForApproval(Notification n, ExecveCall call, ProcessLineage.Position position,
+                                     Event.Policy policy, Verdict verdict) {
             Thread.ofVirtual().name("execve-approval-" + n.pid()).start(() -> {
                 try {
                     ApprovalManager.Answer a = approvals.ask(sessionId, commandId, "execve",
@@ -373,7 +325,7 @@ public final class ExecveSupervisor {
                         case TIMED_OUT -> "approval timed out";
                         default -> "approval denied";
                     };
-                    answer(n, call, where, allow ? Decision.ALLOW : Decision.DENY,
+                    answer(n, call, position, allow ? Decision.ALLOW : Decision.DENY,
                             policy.withMessage(why + (a.reason().isEmpty() ? "" : ": " + a.reason())), verdict);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -390,15 +342,8 @@ public final class ExecveSupervisor {
          * reads the substitute's argv and environment from an injected memfd and execs it, which comes back here
          * to be judged at the same depth. Where the original path is too short to overwrite, the exec is refused.
          */
-        private void redirect(Notification n, ExecveCall call, PositionLookup where, Event.Policy policy,
+        private void redirect(Notification n, ExecveCall call, ProcessLineage.Position position, Event.Policy policy,
                               Verdict verdict, Redirect.Command to) throws IOException {
-            ProcessLineage.Position position;
-            try {
-                position = where.get();
-            } catch (IOException gone) {
-                listener.fail(n.id(), Errno.EACCES);
-                return;
-            }
             List<String> argv = to.argv(call.argv().isEmpty() ? List.of() : call.argv().subList(1, call.argv().size()));
             Event.Policy redirected = policy.withRedirect(new Event.Redirect(to.command(), to.args(), to.argsAppend(),
                     to.environment(), verdict.reason()));
@@ -419,7 +364,7 @@ public final class ExecveSupervisor {
                 }
             }
             if (stub == null) {
-                answer(n, call, where, Decision.DENY, redirected.withMessage("redirect to " + String.join(" ", argv)
+                answer(n, call, position, Decision.DENY, redirected.withMessage("redirect to " + String.join(" ", argv)
                         + " cannot be applied to an exec of a path this short (" + call.rawFilename() + "); refused"),
                         verdict);
                 return;
@@ -428,7 +373,7 @@ public final class ExecveSupervisor {
             if (send(n, true, 0)) {
                 // The substitute's exec, from this same process, counts at the redirected exec's depth.
                 lineage.executed(n.pid(), new ProcessLineage.Position(position.depth() - 1, position.parentPid(),
-                        position.startTime()));
+                        position.birth()));
                 recordAnswered(() -> execveEvent(n, call, position, "redirected", redirected, verdict)
                         .field("redirect_argv", argv).build());
             } else {
@@ -444,29 +389,25 @@ public final class ExecveSupervisor {
             return spec.toString().getBytes(StandardCharsets.UTF_8);
         }
 
-        /** Answers, then reads the process's position (unless the decision already did) and records the exec. */
-        private void answer(Notification n, ExecveCall call, PositionLookup where, Decision decision,
+        /** Answers, then records the exec. */
+        private void answer(Notification n, ExecveCall call, ProcessLineage.Position position, Decision decision,
                             Event.Policy policy, Verdict verdict) throws IOException {
             boolean allow = decision == Decision.ALLOW;
             if (!send(n, allow, Errno.EACCES)) {
                 return;
             }
-            ProcessLineage.Position position = where.ifStillThere();
-            if (allow && position != null) {
+            if (allow) {
                 lineage.executed(n.pid(), position);
             }
             recordAnswered(() -> execveEvent(n, call, position, allow ? "allowed" : "blocked", policy, verdict).build());
         }
 
-        /** @param position null if it could not be read; the event then has no parent pid or depth */
         private Event.Builder execveEvent(Notification n, ExecveCall call, ProcessLineage.Position position,
                                           String effectiveAction, Event.Policy policy, Verdict verdict) {
             Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve")
-                    .pid(n.pid()).filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
+                    .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
+                    .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
                     .truncated(call.truncated()).policy(policy).effectiveAction(effectiveAction);
-            if (position != null) {
-                e.parentPid(position.parentPid()).depth(position.depth());
-            }
             if (verdict != null) {
                 e.unwrappedFrom(verdict.unwrappedFrom()).payloadCommand(verdict.payloadCommand());
             }
@@ -521,9 +462,8 @@ public final class ExecveSupervisor {
             if (call != null) {
                 e.filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv()).truncated(call.truncated());
             }
-            Event event = e.build();
             if (send(n, false, Errno.EACCES)) {
-                recordAnswered(() -> event);
+                recordAnswered(e::build);
             }
         }
 
