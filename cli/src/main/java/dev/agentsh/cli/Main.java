@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Execution-layer security gateway for AI agents.",
         subcommands = {PolicyCommand.class, ServerCommand.class, SessionCommand.class, ExecCommand.class, DetectCommand.class,
-            EventsCommand.class, ApproveCommand.class, DebugCommand.class, OutputCommand.class})
+            EventsCommand.class, ApproveCommand.class, DebugCommand.class, OutputCommand.class, TrainAotCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

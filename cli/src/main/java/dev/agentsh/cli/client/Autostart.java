@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
 public final class Autostart {
     static final String LOCK_FILE = "agentsh-autostart.lock";
     static final String LOG_FILE = "agentsh-server.log";
+    /** Set by bin/agentsh: the server's JVM options, one per line. */
+    static final String SERVER_JVM_OPTIONS = "agentsh.server.jvm-options";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -122,7 +124,7 @@ public final class Autostart {
 
     /** The real launcher: this JVM running this jar's {@code agentsh server}, in its own session via setsid. */
     public static Launcher detachedJvm() {
-        return (serverArgs, log) -> new ProcessBuilder(serverCommand(javaExecutable(), ownJar(), serverArgs))
+        return (serverArgs, log) -> new ProcessBuilder(serverCommand(javaExecutable(), serverJvmOptions(), ownJar(), serverArgs))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -130,10 +132,23 @@ public final class Autostart {
     }
 
     /** setsid puts the server outside the terminal's session, so closing it or Ctrl-C does not take the server along. */
-    static List<String> serverCommand(String java, Path jar, List<String> serverArgs) {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java, "-jar", jar.toString()));
+    static List<String> serverCommand(String java, List<String> jvmOptions, Path jar, List<String> serverArgs) {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         command.addAll(serverArgs);
         return command;
+    }
+
+    /**
+     * The JVM options of {@code agentsh server} as bin/agentsh starts it (its {@code agentsh.server.jvm-options}
+     * property, one per line), so a server started here runs like one started by hand; without bin/agentsh, the
+     * one FFM needs.
+     */
+    static List<String> serverJvmOptions() {
+        String options = System.getProperty(SERVER_JVM_OPTIONS);
+        return options == null ? List.of("--enable-native-access=ALL-UNNAMED")
+                : options.lines().filter(line -> !line.isBlank()).toList();
     }
 
     private static String javaExecutable() {

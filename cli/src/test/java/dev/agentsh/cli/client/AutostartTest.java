@@ -142,8 +142,24 @@ class AutostartTest {
         }
         assertThat(err.toString()).isEqualTo("agentsh: auto-starting server (config /etc/agentsh/dev.yaml)\n");
         assertThat(launched).containsExactly(List.of("server", "--config", "/etc/agentsh/dev.yaml"));
-        assertThat(Autostart.serverCommand("/jdk/bin/java", Path.of("/opt/agentsh.jar"), List.of("server")))
-                .containsExactly("/usr/bin/setsid", "/jdk/bin/java", "-jar", "/opt/agentsh.jar", "server");
+        assertThat(Autostart.serverCommand("/jdk/bin/java", List.of("-XX:+UseSerialGC", "-XX:AOTCache=/opt/s.aot"),
+                Path.of("/opt/agentsh.jar"), List.of("server")))
+                .containsExactly("/usr/bin/setsid", "/jdk/bin/java", "-XX:+UseSerialGC", "-XX:AOTCache=/opt/s.aot", "-jar",
+                        "/opt/agentsh.jar", "server");
+        String before = System.getProperty(Autostart.SERVER_JVM_OPTIONS);
+        try {
+            System.clearProperty(Autostart.SERVER_JVM_OPTIONS);
+            assertThat(Autostart.serverJvmOptions()).as("without bin/agentsh").containsExactly("--enable-native-access=ALL-UNNAMED");
+            System.setProperty(Autostart.SERVER_JVM_OPTIONS, "--enable-native-access=ALL-UNNAMED\n-XX:AOTCache=/a dir/s.aot\n");
+            assertThat(Autostart.serverJvmOptions()).as("one per line, spaces kept")
+                    .containsExactly("--enable-native-access=ALL-UNNAMED", "-XX:AOTCache=/a dir/s.aot");
+        } finally {
+            if (before == null) {
+                System.clearProperty(Autostart.SERVER_JVM_OPTIONS);
+            } else {
+                System.setProperty(Autostart.SERVER_JVM_OPTIONS, before);
+            }
+        }
     }
 
     @Test
