@@ -45,7 +45,7 @@ public final class Pidfd {
         if (fd < 0) {
             throw new KernelException("pidfd_open(" + pid + ")", (int) -fd);
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment info = arena.allocate(INFO_SIZE, 8);
             info.set(JAVA_LONG, 0, PIDFD_INFO_PID);
             Syscalls.checked("ioctl(PIDFD_GET_INFO) of " + pid, Syscalls.IOCTL, fd, PIDFD_GET_INFO, info.address());

@@ -33,7 +33,7 @@ public final class Poll {
      *         none did in time, or the wait was interrupted by a signal
      */
     public static short await(int fd, short events, int timeoutMillis) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             // struct pollfd { int fd; short events; short revents; }
             MemorySegment pollfd = arena.allocate(8, 4);

@@ -49,7 +49,7 @@ public final class ProcFs {
 
     /** The target of {@code /proc/PID/<link>}, e.g. {@code cwd} or {@code fd/3}, as the kernel names it. */
     public static String link(int pid, String link) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             String target = readlink(arena, AT_FDCWD, "/proc/" + pid + "/" + link);
             if (target == null) {
                 throw new IOException("/proc/" + pid + "/" + link + " is not a link");
@@ -71,7 +71,7 @@ public final class ProcFs {
         }
         // Every lookup starts at the process's root, opened once, instead of walking /proc/PID/root each time.
         int root = Descriptors.openPath(java.nio.file.Path.of("/proc/" + pid + "/root"));
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             return resolveUnder(arena, root, pid, path);
         } finally {
             Syscalls.close(root);
@@ -166,7 +166,7 @@ public final class ProcFs {
     /** A procfs file of at most a page, read with one read(2): procfs files report size 0, so sizes lie. */
     private static String readSmallFile(String path) throws IOException {
         int fd = Descriptors.openReadOnly(java.nio.file.Path.of(path));
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             MemorySegment buffer = arena.allocate(PATH_MAX);
             long n = (long) READ.invokeExact(capture, fd, buffer, (long) PATH_MAX);

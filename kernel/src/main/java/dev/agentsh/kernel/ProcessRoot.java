@@ -49,7 +49,7 @@ public final class ProcessRoot implements AutoCloseable {
             throw new IllegalArgumentException("not an absolute path: " + path);
         }
         long opened;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment how = arena.allocate(24, 8);   // struct open_how { u64 flags, mode, resolve; }
             how.set(JAVA_LONG, 0, O_PATH | O_CLOEXEC);
             how.set(JAVA_LONG, 16, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);

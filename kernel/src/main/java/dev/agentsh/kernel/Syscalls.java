@@ -70,7 +70,7 @@ public final class Syscalls {
         }
         long[] a = new long[6];
         System.arraycopy(args, 0, a, 0, args.length);
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = arena.allocate(CAPTURE_LAYOUT);
             long rc = (long) SYSCALL.invokeExact(capture, number, a[0], a[1], a[2], a[3], a[4], a[5]);
             return rc == -1 ? -(int) ERRNO.get(capture, 0L) : rc;

@@ -110,7 +110,7 @@ public final class TraceeMemory {
             total += lengths[i];
         }
         long n;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             MemorySegment buffer = arena.allocate(total);
             MemorySegment local = arena.allocate(16, 8);
@@ -139,7 +139,7 @@ public final class TraceeMemory {
      * read-only pages (a string literal in the program's text, say).
      */
     public void write(long address, byte[] bytes) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             MemorySegment buffer = arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, buffer, JAVA_BYTE, 0, bytes.length);
@@ -169,7 +169,7 @@ public final class TraceeMemory {
 
     /** Up to {@code length} bytes at {@code address}; fewer if the read stops at an unmapped page. */
     private byte[] read(long address, int length) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             MemorySegment buffer = arena.allocate(length);
             MemorySegment local = arena.allocate(16, 8);

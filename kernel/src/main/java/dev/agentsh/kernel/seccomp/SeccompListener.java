@@ -8,6 +8,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.agentsh.kernel.Libc;
 import dev.agentsh.kernel.Poll;
+import dev.agentsh.kernel.Scratch;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -56,7 +57,7 @@ public final class SeccompListener implements AutoCloseable {
      * round trip. Returns false where the kernel lacks the flag; that only costs speed.
      */
     public boolean preferSyncWakeUp() {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             // The flag is passed as the argument's value, not through a pointer.
             return (int) IOCTL.invokeExact(capture, fd, IOCTL_NOTIF_SET_FLAGS,
@@ -80,7 +81,7 @@ public final class SeccompListener implements AutoCloseable {
         if ((revents & Poll.IN) == 0) {
             return (revents & Poll.HUP) != 0 ? Receive.GONE : Receive.IDLE;
         }
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             // The kernel insists on a zeroed buffer; a fresh arena allocation is.
             MemorySegment notif = arena.allocate(NOTIF_SIZE, 8);
@@ -123,7 +124,7 @@ public final class SeccompListener implements AutoCloseable {
      * reported, never read as "stale" (treating an unexpected errno as stale once skipped the policy entirely).
      */
     public boolean isPending(long id) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             MemorySegment value = arena.allocate(JAVA_LONG);
             value.set(JAVA_LONG, 0, id);
@@ -147,7 +148,7 @@ public final class SeccompListener implements AutoCloseable {
      * @return the descriptor's number in the stopped process
      */
     public int addDescriptor(long id, int fd, boolean closeOnExec) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             // struct seccomp_notif_addfd { u64 id; u32 flags; u32 srcfd; u32 newfd; u32 newfd_flags; }
             MemorySegment addfd = arena.allocate(24, 8);
@@ -179,7 +180,7 @@ public final class SeccompListener implements AutoCloseable {
 
     /** @return false if the call was no longer pending (its process died or was interrupted) */
     private boolean send(long id, int error, int flags) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
             MemorySegment resp = arena.allocate(RESP_SIZE, 8);
             resp.set(JAVA_LONG, 0, id);
