@@ -58,7 +58,7 @@ final class TrainAotCommand implements Callable<Integer> {
                     cfg.logging().format()))) {
                 String base = "http://" + server.listening() + "/api/v1";
                 String session = field(post(base + "/sessions", "{\"workspace\":\"" + workspace + "\"}"), "id");
-                // A script the pre-check can read (a loop with arithmetic it could not), so the default policy runs it.
+                // A script the pre-check can read, so the default policy runs it even where interception is off.
                 String loop = "seq " + EXECS + " | xargs -n 1 /bin/true";
                 for (int round = 0; round < ROUNDS; round++) {
                     post(base + "/sessions/" + session + "/exec",

@@ -72,7 +72,12 @@ public final class AgentshServer implements AutoCloseable {
                 config.audit().enabled() ? config.audit().output().orElse(null) : null);
         try {
             PolicyStore store = new PolicyStore(config.policies().dir().orElse(null), config.policies().manifestPath().orElse(null));
-            ShellcOptions shellc = new ShellcOptions(OpaqueMode.valueOf(config.sandbox().seccomp().shellc().opaque().name()), false);
+            var seccomp = config.sandbox().seccomp();
+            ProbeResult seccompProbe = seccomp.enabled() && seccomp.execve().enabled() ? probe(new SeccompNotifyProbe()) : null;
+            ExecveChoice choice = chooseExecve(config, seccompProbe);
+            // A script the pre-check cannot read is left to execve interception where it runs: each program the
+            // script starts is judged then.
+            ShellcOptions shellc = new ShellcOptions(OpaqueMode.valueOf(seccomp.shellc().opaque().name()), choice.intercept());
             String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
             PolicyEngine global = globalEngine(config, store, shellc, path);
             ApprovalManager approvals = new ApprovalManager(approvalEvents(events));
@@ -84,9 +89,6 @@ public final class AgentshServer implements AutoCloseable {
             Path launcherBinary = LauncherBinary.install();
             ExecveSupervisor execve = null;
             SupervisorSocket supervisorSocket = null;
-            var seccomp = config.sandbox().seccomp();
-            ProbeResult seccompProbe = seccomp.enabled() && seccomp.execve().enabled() ? probe(new SeccompNotifyProbe()) : null;
-            ExecveChoice choice = chooseExecve(config, seccompProbe);
             if (choice.intercept()) {
                 supervisorSocket = SupervisorSocket.open(
                         launcherBinary.resolveSibling("supervisor-" + ProcessHandle.current().pid() + ".sock"));

@@ -76,4 +76,17 @@ class FullModeE2ETest {
         assertThat(blocked.get(0).path("policy").path("rule").asText()).isEqualTo("od-only-direct");
         assertThat(response.path("guidance").path("blocked").asBoolean()).isTrue();
     }
+
+    @Test
+    void aScriptThePreCheckCannotReadIsLeftToInterception() throws Exception {
+        String session = api.createSession(server.workspace(), "nested");
+        // A loop makes the script opaque to the pre-check; with a deny rule in the policy, only interception
+        // lets it run, and then judges the od inside it.
+        CliRun.Result r = cli.run("exec", session, "--output", "json", "--", "sh", "-c",
+                "for i in 1; do od -c /dev/null; done; echo rc=$?");
+        JsonNode response = JSON.readTree(r.out());
+        assertThat(response.path("result").path("error").path("policy_rule").asText())
+                .as("not refused at the pre-check").isNotEqualTo("shellc-opaque-script");
+        assertThat(response.path("result").path("stdout").asText()).as(r.out()).isEqualTo("rc=126\n");
+    }
 }
