@@ -48,6 +48,11 @@ public final class TraceeMemory {
         if (bytes.length < 8) {
             throw new IOException("short read of a pointer at 0x" + Long.toHexString(address) + " in pid " + pid);
         }
+        return pointersIn(bytes);
+    }
+
+    /** The whole 8-byte (little-endian) pointers in {@code bytes}, as read from a process's memory. */
+    public static long[] pointersIn(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         long[] pointers = new long[bytes.length / 8];
         for (int i = 0; i < pointers.length; i++) {

@@ -46,7 +46,12 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
         int dirfd = (int) n.args()[0];
         int flags = at ? (int) n.args()[4] : 0;
 
-        byte[] rawBytes = memory.readString(pathPointer, PATH_MAX);
+        // The path and the first argv pointers in one read; both usually fit.
+        byte[][] first = memory.readChunks(new long[] {pathPointer, argvPointer});
+        byte[] rawBytes = untilNul(first[0]);
+        if (rawBytes == null) {
+            rawBytes = memory.readString(pathPointer, PATH_MAX);
+        }
         if (rawBytes.length > PATH_MAX) {
             throw new IOException("executable path longer than " + PATH_MAX + " bytes");
         }
@@ -76,8 +81,11 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
         boolean truncated = false;
         long budget = maxArgvBytes;
         List<Long> addresses = new ArrayList<>();
+        long[] pointers = TraceeMemory.pointersIn(first[1]);
         for (long next = argvPointer; ; ) {
-            long[] pointers = memory.readPointers(next, POINTERS_PER_READ);
+            if (pointers.length == 0) {
+                pointers = memory.readPointers(next, POINTERS_PER_READ);
+            }
             next += 8L * pointers.length;
             int end = 0;
             while (end < pointers.length && pointers[end] != 0) {
@@ -89,6 +97,7 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
             if (end < pointers.length || addresses.size() > maxArgc) {
                 break;
             }
+            pointers = new long[0];
         }
         if (addresses.size() > maxArgc) {
             truncated = true;
