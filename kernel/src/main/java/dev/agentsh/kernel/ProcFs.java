@@ -29,6 +29,15 @@ public final class ProcFs {
     private static final MethodHandle READLINKAT = Libc.function("readlinkat",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
     private static final int AT_FDCWD = -100;
+    private static final long O_PATH = 010000000;
+    private static final long O_DIRECTORY = 0200000;
+    private static final long O_CLOEXEC = 02000000;
+    private static final long PROC_SUPER_MAGIC = 0x9fa0;
+    /** The inode number of every procfs mount's root directory. */
+    private static final long PROC_ROOT_INO = 1;
+    /** struct statfs and struct stat (x86_64, aarch64); f_type and st_ino are at 0 and 8. */
+    private static final long STATFS_SIZE = 120;
+    private static final long STAT_SIZE = 144;
     private static final MethodHandle READ = Libc.function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
     private ProcFs() {
@@ -97,8 +106,9 @@ public final class ProcFs {
                 }
                 continue;
             }
-            if (ends.size() == 1 && resolved.toString().equals("/proc") && (part.equals("self") || part.equals("thread-self"))) {
-                // Read by us, these links would name the server; for the process they name itself.
+            if ((part.equals("self") || part.equals("thread-self")) && isProcRoot(arena, root, resolved)) {
+                // Read by us, these links would name the server; for the process they name itself. Wherever procfs
+                // is mounted: a process may mount it somewhere other than /proc.
                 part = Integer.toString(pid);
             }
             int before = resolved.length();
@@ -131,6 +141,23 @@ public final class ProcFs {
             push(pending, target);
         }
         return new Resolved(resolved.isEmpty() ? "/" : resolved.toString(), exists);
+    }
+
+    /** Whether {@code dir} (symlink-free, under {@code root}) is the root directory of a procfs mount. */
+    private static boolean isProcRoot(Arena arena, int root, CharSequence dir) throws IOException {
+        String relative = dir.isEmpty() ? "." : dir.toString().substring(1);
+        long fd = Syscalls.call(Syscalls.OPENAT, root, arena.allocateFrom(relative).address(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+            return false;   // not a directory, or not there: then it is no procfs root either
+        }
+        try {
+            MemorySegment statfs = arena.allocate(STATFS_SIZE, 8);
+            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+            return Syscalls.call(Syscalls.FSTATFS, fd, statfs.address()) == 0 && statfs.get(JAVA_LONG, 0) == PROC_SUPER_MAGIC
+                    && Syscalls.call(Syscalls.FSTAT, fd, stat.address()) == 0 && stat.get(JAVA_LONG, 8) == PROC_ROOT_INO;
+        } finally {
+            Syscalls.close(fd);
+        }
     }
 
     /** A canonical path, and whether it names an existing file for the process. */

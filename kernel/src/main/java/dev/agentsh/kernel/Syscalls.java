@@ -34,6 +34,7 @@ public final class Syscalls {
     public static final long CAPGET = number(125, 90);
     public static final long PRCTL = number(157, 167);
     public static final long STATFS = number(137, 43);
+    public static final long FSTATFS = number(138, 44);
     public static final long SECCOMP = number(317, 277);
     public static final long BPF = number(321, 280);
     public static final long FSOPEN = number(430, 430);

@@ -309,6 +309,21 @@ class ExecveSupervisorTest {
     }
 
     @Test
+    void aProcfsMountedElsewhereStillNamesTheProcessItself() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare(1) (util-linux)");
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to mount procfs");
+        // Read by the server, <procfs>/self would be the server; the exec must be judged as the shell it really is.
+        Path proc = Files.createDirectories(dir.resolve("other-proc"));
+        Run r = run("sh", "-c", "unshare -m sh -c 'mount -t proc proc " + proc + " && exec " + proc
+                + "/self/exe -c \"echo via-other-proc\"'; :");
+        assertThat(r.out()).as(r.err()).isEqualTo("via-other-proc\n");
+        assertThat(r.execs()).anySatisfy(e -> {
+            assertThat(e.rawFilename()).isEqualTo(proc + "/self/exe");
+            assertThat(e.filename()).isEqualTo(Path.of("/bin/sh").toRealPath().toString());
+        });
+    }
+
+    @Test
     void theTreesOwnExecsResolveInItsRootWithoutProc() throws Exception {
         // Through /proc/self/exe, a magic link, the slow way must name the process's own program, not the reader's.
         Run r = run("sh", "-c", "exec /proc/self/exe -c 'echo via-self'");
