@@ -24,6 +24,8 @@ public final class Descriptors {
     private static final int MFD_CLOEXEC = 1;
     private static final int O_PATH = 010000000;
     private static final int O_DIRECTORY = 0200000;
+    /** struct stat (x86_64 and aarch64): st_ino at offset 8. */
+    private static final long STAT_SIZE = 144;
 
     private static final MethodHandle OPEN = Libc.function("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
@@ -59,6 +61,15 @@ public final class Descriptors {
             return fd;
         } catch (Throwable t) {
             throw Libc.rethrow("open " + dir, t);
+        }
+    }
+
+    /** The inode number of the file {@code fd} refers to (fstat's {@code st_ino}). */
+    public static long inode(int fd) throws KernelException {
+        try (Arena arena = Scratch.open()) {
+            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
+            Syscalls.checked("fstat(" + fd + ")", Syscalls.FSTAT, fd, stat.address());
+            return stat.get(JAVA_LONG, 8);
         }
     }
 

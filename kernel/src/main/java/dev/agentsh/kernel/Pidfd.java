@@ -23,8 +23,6 @@ public final class Pidfd {
     private static final long PIDFD_GET_INFO = 0xC040FF0BL;
     private static final long INFO_SIZE = 64;
     private static final long PIDFD_INFO_PID = 1;
-    /** struct stat (x86_64 and aarch64): st_ino at offset 8. */
-    private static final long STAT_SIZE = 144;
     private static final boolean SUPPORTED = probe();
 
     private Pidfd() {
@@ -49,9 +47,7 @@ public final class Pidfd {
             MemorySegment info = arena.allocate(INFO_SIZE, 8);
             info.set(JAVA_LONG, 0, PIDFD_INFO_PID);
             Syscalls.checked("ioctl(PIDFD_GET_INFO) of " + pid, Syscalls.IOCTL, fd, PIDFD_GET_INFO, info.address());
-            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-            Syscalls.checked("fstat(pidfd of " + pid + ")", Syscalls.FSTAT, fd, stat.address());
-            return new Info(pid, info.get(JAVA_INT, 24), stat.get(JAVA_LONG, 8));
+            return new Info(pid, info.get(JAVA_INT, 24), Descriptors.inode((int) fd));
         } finally {
             Syscalls.close(fd);
         }

@@ -32,12 +32,8 @@ public final class ProcFs {
     private static final long O_PATH = 010000000;
     private static final long O_DIRECTORY = 0200000;
     private static final long O_CLOEXEC = 02000000;
-    private static final long PROC_SUPER_MAGIC = 0x9fa0;
     /** The inode number of every procfs mount's root directory. */
     private static final long PROC_ROOT_INO = 1;
-    /** struct statfs and struct stat (x86_64, aarch64); f_type and st_ino are at 0 and 8. */
-    private static final long STATFS_SIZE = 120;
-    private static final long STAT_SIZE = 144;
     private static final MethodHandle READ = Libc.function("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
 
     private ProcFs() {
@@ -151,10 +147,7 @@ public final class ProcFs {
             return false;   // not a directory, or not there: then it is no procfs root either
         }
         try {
-            MemorySegment statfs = arena.allocate(STATFS_SIZE, 8);
-            MemorySegment stat = arena.allocate(STAT_SIZE, 8);
-            return Syscalls.call(Syscalls.FSTATFS, fd, statfs.address()) == 0 && statfs.get(JAVA_LONG, 0) == PROC_SUPER_MAGIC
-                    && Syscalls.call(Syscalls.FSTAT, fd, stat.address()) == 0 && stat.get(JAVA_LONG, 8) == PROC_ROOT_INO;
+            return Statfs.filesystemType((int) fd) == Statfs.PROC_SUPER_MAGIC && Descriptors.inode((int) fd) == PROC_ROOT_INO;
         } finally {
             Syscalls.close(fd);
         }

@@ -7,10 +7,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** statfs(2), for the one field agentsh needs: which filesystem a path is on. */
+/** statfs(2) and fstatfs(2), for the one field agentsh needs: which filesystem a path or descriptor is on. */
 public final class Statfs {
     public static final long CGROUP2_SUPER_MAGIC = 0x63677270L;
     public static final long TMPFS_MAGIC = 0x01021994L;
+    public static final long PROC_SUPER_MAGIC = 0x9fa0L;
     /** sizeof(struct statfs) is 120 on x86_64 and aarch64; room to spare. */
     private static final long STRUCT_SIZE = 256;
 
@@ -23,6 +24,15 @@ public final class Statfs {
             MemorySegment buf = arena.allocate(STRUCT_SIZE, 8);
             Syscalls.checked("statfs(" + path + ")", Syscalls.STATFS,
                     arena.allocateFrom(path.toString(), StandardCharsets.UTF_8).address(), buf.address());
+            return buf.get(JAVA_LONG, 0);
+        }
+    }
+
+    /** {@code f_type} of the filesystem descriptor {@code fd} is on. */
+    public static long filesystemType(int fd) throws KernelException {
+        try (Arena arena = Scratch.open()) {
+            MemorySegment buf = arena.allocate(STRUCT_SIZE, 8);
+            Syscalls.checked("fstatfs(" + fd + ")", Syscalls.FSTATFS, fd, buf.address());
             return buf.get(JAVA_LONG, 0);
         }
     }

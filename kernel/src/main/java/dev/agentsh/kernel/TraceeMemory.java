@@ -99,44 +99,15 @@ public final class TraceeMemory {
      *         {@link #readString} of that address says whether it is readable at all)
      */
     public byte[][] readChunks(long[] addresses) throws IOException {
+        int[] lengths = new int[addresses.length];
+        for (int i = 0; i < addresses.length; i++) {
+            lengths[i] = (int) Math.min(CHUNK, 4096 - (addresses[i] & 4095));
+        }
         byte[][] out = new byte[addresses.length][];
         for (int from = 0; from < addresses.length; from += IOV_MAX) {
-            readChunks(addresses, from, Math.min(addresses.length, from + IOV_MAX), out);
+            readv(addresses, lengths, from, Math.min(addresses.length, from + IOV_MAX), out);
         }
         return out;
-    }
-
-    private void readChunks(long[] addresses, int from, int to, byte[][] out) throws IOException {
-        int count = to - from;
-        int[] lengths = new int[count];
-        long total = 0;
-        for (int i = 0; i < count; i++) {
-            lengths[i] = (int) Math.min(CHUNK, 4096 - (addresses[from + i] & 4095));
-            total += lengths[i];
-        }
-        long n;
-        try (Arena arena = Scratch.open()) {
-            MemorySegment capture = Libc.capture(arena);
-            MemorySegment buffer = arena.allocate(total);
-            MemorySegment local = arena.allocate(16, 8);
-            local.set(ADDRESS, 0, buffer);
-            local.set(JAVA_LONG, 8, total);
-            MemorySegment remote = arena.allocate(16L * count, 8);
-            for (int i = 0; i < count; i++) {
-                remote.set(JAVA_LONG, 16L * i, addresses[from + i]);
-                remote.set(JAVA_LONG, 16L * i + 8, lengths[i]);
-            }
-            n = (long) PROCESS_VM_READV.invokeExact(capture, pid, local, 1L, remote, (long) count, 0L);
-            // Transfers happen in order and stop at the first page that cannot be read.
-            long at = 0;
-            for (int i = 0; i < count; i++) {
-                int got = (int) Math.max(0, Math.min(lengths[i], n - at));
-                out[from + i] = buffer.asSlice(at, got).toArray(JAVA_BYTE);
-                at += lengths[i];
-            }
-        } catch (Throwable t) {
-            throw Libc.rethrow("process_vm_readv", t);
-        }
     }
 
     /**
@@ -174,23 +145,48 @@ public final class TraceeMemory {
 
     /** Up to {@code length} bytes at {@code address}; fewer if the read stops at an unmapped page. */
     private byte[] read(long address, int length) throws IOException {
+        byte[][] out = new byte[1][];
+        if (readv(new long[] {address}, new int[] {length}, 0, 1, out) >= 0) {
+            return out[0];
+        }
+        return readProcMem(address, length);
+    }
+
+    /**
+     * One process_vm_readv of {@code lengths[i]} bytes at {@code addresses[i]} for each i from {@code from} to
+     * {@code to}, into {@code out[i]}. Transfers happen in order and stop at the first page that cannot be read,
+     * so the entries after it come back short or empty.
+     *
+     * @return the bytes read, or -1 if the call failed outright (all entries empty then)
+     */
+    private long readv(long[] addresses, int[] lengths, int from, int to, byte[][] out) throws IOException {
+        int count = to - from;
+        long total = 0;
+        for (int i = from; i < to; i++) {
+            total += lengths[i];
+        }
         try (Arena arena = Scratch.open()) {
             MemorySegment capture = Libc.capture(arena);
-            MemorySegment buffer = arena.allocate(length);
+            MemorySegment buffer = arena.allocate(Math.max(1, total));
             MemorySegment local = arena.allocate(16, 8);
             local.set(ADDRESS, 0, buffer);
-            local.set(JAVA_LONG, 8, length);
-            MemorySegment remote = arena.allocate(16, 8);
-            remote.set(JAVA_LONG, 0, address);
-            remote.set(JAVA_LONG, 8, length);
-            long n = (long) PROCESS_VM_READV.invokeExact(capture, pid, local, 1L, remote, 1L, 0L);
-            if (n >= 0) {
-                return buffer.asSlice(0, n).toArray(JAVA_BYTE);
+            local.set(JAVA_LONG, 8, total);
+            MemorySegment remote = arena.allocate(16L * count, 8);
+            for (int i = 0; i < count; i++) {
+                remote.set(JAVA_LONG, 16L * i, addresses[from + i]);
+                remote.set(JAVA_LONG, 16L * i + 8, lengths[from + i]);
             }
+            long n = (long) PROCESS_VM_READV.invokeExact(capture, pid, local, 1L, remote, (long) count, 0L);
+            long at = 0;
+            for (int i = from; i < to; i++) {
+                int got = (int) Math.max(0, Math.min(lengths[i], n - at));
+                out[i] = buffer.asSlice(at, got).toArray(JAVA_BYTE);
+                at += lengths[i];
+            }
+            return n;
         } catch (Throwable t) {
             throw Libc.rethrow("process_vm_readv", t);
         }
-        return readProcMem(address, length);
     }
 
     private byte[] readProcMem(long address, int length) throws IOException {
