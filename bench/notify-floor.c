@@ -5,13 +5,15 @@
  *   notify-floor answer  PROGRAM [ARGS...]   receive and answer only: one notify round trip, the floor
  *   notify-floor lookups PROGRAM [ARGS...]   first do the kernel work agentsh needs for a decision: read the path
  *                                            and the first argument from the process, resolve the path in the
- *                                            tree's root (openat2 RESOLVE_IN_ROOT, readlink), find the parent
- *                                            (pidfd_open, PIDFD_GET_INFO, fstat), re-check that the call is live
+ *                                            tree's root (openat2 RESOLVE_IN_ROOT, a readlink if it has symlinks),
+ *                                            find the parent (pidfd_open, PIDFD_GET_INFO); after the answer, read
+ *                                            the process's identity (fstat of the pidfd)
  *
  * Like agentsh it asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP. Exits with PROGRAM's status. Used by
  * bench/execve-bench.sh around `spawn-loop --exec-call`.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/openat2.h>
@@ -70,8 +72,9 @@ static void run_child(int sock, char **argv) {
     die("notify-floor: exec");
 }
 
-/* The kernel work of one decision; returns -1 if the call cannot be judged. */
-static int lookups(int root, const struct seccomp_notif *n) {
+/* The kernel work of one decision, in agentsh's order; returns -1 if the call cannot be judged. The pidfd is
+ * left open in *pidfd, for the identity read after the answer. */
+static int lookups(int root, const struct seccomp_notif *n, int *pidfd) {
     char path[4096], arg[256], link[64], canonical[4096];
     uint64_t argv0;
     int at = n->data.nr == __NR_execveat;
@@ -85,20 +88,20 @@ static int lookups(int root, const struct seccomp_notif *n) {
     struct iovec l1 = {arg, 4096 - (argv0 & 4095) < sizeof arg ? 4096 - (argv0 & 4095) : sizeof arg};
     struct iovec r1 = {(void *) argv0, l1.iov_len};
     if (argv0 != 0 && process_vm_readv(n->pid, &l1, 1, &r1, 1, 0) < 0) return -1;
-    struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    /* A path without symlinks is its own canonical form; only one with them needs the readlink. */
+    struct open_how how = {.flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS};
     int file = syscall(SYS_openat2, root, path, &how, sizeof how);
-    if (file >= 0) {
+    if (file < 0 && errno == ELOOP) {
+        how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+        file = syscall(SYS_openat2, root, path, &how, sizeof how);
         snprintf(link, sizeof link, "/proc/self/fd/%d", file);
-        if (readlink(link, canonical, sizeof canonical) < 0) return -1;
-        close(file);
+        if (file >= 0 && readlink(link, canonical, sizeof canonical) < 0) return -1;
     }
-    int pidfd = syscall(SYS_pidfd_open, n->pid, PIDFD_THREAD);
-    if (pidfd < 0) return -1;
+    if (file >= 0) close(file);
+    *pidfd = syscall(SYS_pidfd_open, n->pid, PIDFD_THREAD);
+    if (*pidfd < 0) return -1;
     uint64_t info[8] = {1};
-    struct stat st;
-    int ok = ioctl(pidfd, PIDFD_GET_INFO, info) == 0 && fstat(pidfd, &st) == 0;
-    close(pidfd);
-    return ok ? 0 : -1;
+    return ioctl(*pidfd, PIDFD_GET_INFO, info) == 0 ? 0 : -1;
 }
 
 int main(int argc, char **argv) {
@@ -136,11 +139,17 @@ int main(int argc, char **argv) {
         memset(&n, 0, sizeof n);
         if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &n) != 0) continue;
         struct seccomp_notif_resp r = {.id = n.id, .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
-        if (work && (lookups(root, &n) != 0 || ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &n.id) != 0)) {
+        int pidfd = -1;
+        if (work && lookups(root, &n, &pidfd) != 0) {
             r.flags = 0;
             r.error = -13;   /* EACCES: could not be judged */
         }
         ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
+        if (pidfd >= 0) {
+            struct stat st;
+            fstat(pidfd, &st);   /* the identity, which the lineage records after the answer */
+            close(pidfd);
+        }
     }
     int status;
     if (waitpid(child, &status, 0) < 0) die("notify-floor: waitpid");

@@ -22,6 +22,7 @@ public final class Errno {
     public static final int EINVAL = 22;
     public static final int E2BIG = 7;
     public static final int ENOSYS = 38;
+    public static final int ELOOP = 40;
     public static final int EOPNOTSUPP = 95;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
@@ -39,9 +40,11 @@ public final class Errno {
             Map.entry(EBUSY, "EBUSY (device or resource busy)"),
             Map.entry(EEXIST, "EEXIST (file exists)"),
             Map.entry(ENODEV, "ENODEV (no such device)"),
+            Map.entry(ENOTDIR, "ENOTDIR (not a directory)"),
             Map.entry(EINVAL, "EINVAL (invalid argument)"),
             Map.entry(E2BIG, "E2BIG (argument list too long)"),
             Map.entry(ENOSYS, "ENOSYS (function not implemented)"),
+            Map.entry(ELOOP, "ELOOP (too many levels of symbolic links)"),
             Map.entry(EOPNOTSUPP, "EOPNOTSUPP (operation not supported)"));
 
     private Errno() {

@@ -8,15 +8,15 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * A process's parent and an identity through a pidfd: {@code pidfd_open(2)} and the {@code PIDFD_GET_INFO} ioctl
- * (Linux 6.13). Unlike {@code /proc/PID/stat}, this needs no procfs lookup, which for a process forked a moment
+ * A process (or thread) held by a pidfd: {@code pidfd_open(2)}, whose {@code PIDFD_GET_INFO} ioctl (Linux 6.13)
+ * gives the parent. Unlike {@code /proc/PID/stat}, this needs no procfs lookup, which for a process forked a moment
  * ago costs about three times as much.
  *
  * <p>The identity is the pidfd's inode number: pidfs numbers every process (every thread) once, in the order they
  * are created, and never reuses a number while the system runs, so it tells a reused pid apart and a larger
- * number is a younger process.
+ * number is a younger process. It stays readable while the pidfd is open, even after the process is gone.
  */
-public final class Pidfd {
+public final class Pidfd implements AutoCloseable {
     /** pidfd_open flag (Linux 6.9): the pid may be any thread's, not only a thread group leader's. */
     private static final long PIDFD_THREAD = 0x80;
     /** _IOWR(0xFF, 11, struct pidfd_info) with the first version of the struct, 64 bytes. */
@@ -25,41 +25,53 @@ public final class Pidfd {
     private static final long PIDFD_INFO_PID = 1;
     private static final boolean SUPPORTED = probe();
 
-    private Pidfd() {
+    private final int pid;
+    private final int fd;
+
+    private Pidfd(int pid, int fd) {
+        this.pid = pid;
+        this.fd = fd;
     }
 
-    /** A process (or thread) and its parent process. */
-    public record Info(int pid, int parentPid, long identity) {
-    }
-
-    /** Whether this kernel answers {@link #info}; where it does not, {@code /proc} has to. */
+    /** Whether this kernel has what {@link #parentPid} and {@link #identity} need; where it does not, {@code /proc} has to. */
     public static boolean supported() {
         return SUPPORTED;
     }
 
-    /** @throws IOException if the process does not exist (any more), or the kernel lacks the calls */
-    public static Info info(int pid) throws IOException {
+    /** @throws IOException if the process does not exist (any more) */
+    public static Pidfd open(int pid) throws IOException {
         long fd = Syscalls.call(Syscalls.PIDFD_OPEN, pid, PIDFD_THREAD);
         if (fd < 0) {
             throw new KernelException("pidfd_open(" + pid + ")", (int) -fd);
         }
+        return new Pidfd(pid, (int) fd);
+    }
+
+    /** @throws IOException if the process is gone (exited and reaped), or the kernel lacks the ioctl */
+    public int parentPid() throws IOException {
         try (Arena arena = Scratch.open()) {
             MemorySegment info = arena.allocate(INFO_SIZE, 8);
             info.set(JAVA_LONG, 0, PIDFD_INFO_PID);
             Syscalls.checked("ioctl(PIDFD_GET_INFO) of " + pid, Syscalls.IOCTL, fd, PIDFD_GET_INFO, info.address());
-            return new Info(pid, info.get(JAVA_INT, 24), Descriptors.inode((int) fd));
-        } finally {
-            Syscalls.close(fd);
+            return info.get(JAVA_INT, 24);
         }
     }
 
+    /** See the class comment. */
+    public long identity() throws IOException {
+        return Descriptors.inode(fd);
+    }
+
+    @Override
+    public void close() {
+        Syscalls.close(fd);
+    }
+
     private static boolean probe() {
-        try {
-            Info self = info((int) ProcessHandle.current().pid());
-            Info again = info((int) ProcessHandle.current().pid());
+        int self = (int) ProcessHandle.current().pid();
+        try (Pidfd a = open(self); Pidfd b = open(self); Pidfd parent = open(a.parentPid())) {
             // Before pidfs (Linux 6.9) every pidfd shared one anonymous inode; that number identifies nothing.
-            return self.parentPid() > 0 && self.identity() == again.identity()
-                    && self.identity() != info(self.parentPid()).identity();
+            return a.parentPid() > 0 && a.identity() == b.identity() && a.identity() != parent.identity();
         } catch (IOException | RuntimeException e) {
             return false;
         }

@@ -249,10 +249,9 @@ public final class ExecveSupervisor {
                 refuse(n, null, "cannot read the exec from the process: " + e.getMessage());
                 return;
             }
-            // The process may have died, or been interrupted, while we read; its pid could even be reused by now.
-            if (!listener.isPending(n.id())) {
-                return;
-            }
+            // No NOTIF_ID_VALID check after reading: an answer reaches the call only if the process has waited in
+            // it all along, keeping its pid, so what was read and looked up under that pid was its own. What acts on
+            // the process before answering (a redirect, an approval) checks first.
             if (call.unresolvable()) {
                 refuse(n, call, "the executable has no path to check (" + call.filename() + ")");
                 return;
@@ -269,6 +268,12 @@ public final class ExecveSupervisor {
                 listener.fail(n.id(), Errno.EACCES);
                 return;
             }
+            try (position) {
+                decide(n, call, position);
+            }
+        }
+
+        private void decide(Notification n, ExecveCall call, ProcessLineage.Position position) throws IOException {
             if (settings.internalBypass().contains(call.filename())) {
                 answer(n, call, position, Decision.ALLOW, Event.Policy.of("allow", "allow", "internal_bypass")
                         .withMessage("agentsh's own binary"), null);
@@ -296,7 +301,11 @@ public final class ExecveSupervisor {
                     answer(n, call, position, Decision.ALLOW, policy, verdict);
                     substituting.remove(n.pid());
                 }
-                case APPROVE -> holdForApproval(n, call, position, policy, verdict);
+                case APPROVE -> {
+                    if (listener.isPending(n.id())) {
+                        holdForApproval(n, call, position.settled(), policy, verdict);
+                    }
+                }
                 case REDIRECT -> {
                     if (verdict.redirect() instanceof Redirect.Command to && !isSubstitute) {
                         redirect(n, call, position, policy, verdict, to);
@@ -358,6 +367,10 @@ public final class ExecveSupervisor {
                     } finally {
                         Syscalls.close(spec);
                     }
+                    // Writing into a process that is no longer waiting could write into another that has its pid.
+                    if (!listener.isPending(n.id())) {
+                        return;
+                    }
                     new TraceeMemory(n.pid()).write(call.rawFilenameAddress(),
                             (path + "\0").getBytes(StandardCharsets.UTF_8));
                     stub = path;
@@ -371,11 +384,9 @@ public final class ExecveSupervisor {
             }
             substituting.add(n.pid());
             if (send(n, true, 0)) {
-                // The substitute's exec, from this same process, counts at the redirected exec's depth.
-                lineage.executed(n.pid(), new ProcessLineage.Position(position.depth() - 1, position.parentPid(),
-                        position.birth()));
                 recordAnswered(() -> execveEvent(n, call, position, "redirected", redirected, verdict)
                         .field("redirect_argv", argv).build());
+                lineage.redirected(position);
             } else {
                 substituting.remove(n.pid());
             }
@@ -389,17 +400,20 @@ public final class ExecveSupervisor {
             return spec.toString().getBytes(StandardCharsets.UTF_8);
         }
 
-        /** Answers, then records the exec. */
+        /**
+         * Answers, then records the exec and, if it runs, the process's place in the lineage: after the event, so
+         * that a failure there, which ends the supervision, leaves no counted event unqueued.
+         */
         private void answer(Notification n, ExecveCall call, ProcessLineage.Position position, Decision decision,
                             Event.Policy policy, Verdict verdict) throws IOException {
             boolean allow = decision == Decision.ALLOW;
             if (!send(n, allow, Errno.EACCES)) {
                 return;
             }
-            if (allow) {
-                lineage.executed(n.pid(), position);
-            }
             recordAnswered(() -> execveEvent(n, call, position, allow ? "allowed" : "blocked", policy, verdict).build());
+            if (allow) {
+                lineage.executed(position);
+            }
         }
 
         private Event.Builder execveEvent(Notification n, ExecveCall call, ProcessLineage.Position position,

@@ -40,24 +40,94 @@ final class ProcessLineage {
         processes.put(launcherPid, new Known(node(launcherPid).birth(), LAUNCHER));
     }
 
-    /** The depth an exec by {@code pid} happens at; also its parent's pid and its own birth. */
-    record Position(int depth, int parentPid, long birth) {
+    /**
+     * Where an exec by a process happens: its depth and its parent. Until closed it holds the process's pidfd, so
+     * that its birth, which a child of a known process does not need for the decision, is read after the answer
+     * (the process may be gone by then).
+     */
+    static final class Position implements AutoCloseable {
+        private static final long UNREAD = Long.MIN_VALUE;
+
+        private final int pid;
+        private final int parentPid;
+        private final Pidfd pidfd;
+        private long birth;
+        private int depth;
+
+        private Position(int pid, int parentPid, Pidfd pidfd, long birth) {
+            this.pid = pid;
+            this.parentPid = parentPid;
+            this.pidfd = pidfd;
+            this.birth = birth;
+        }
+
+        int depth() {
+            return depth;
+        }
+
+        int parentPid() {
+            return parentPid;
+        }
+
+        private long birth() throws IOException {
+            if (birth == UNREAD) {
+                birth = pidfd.identity();
+            }
+            return birth;
+        }
+
+        /** This position with its birth read, holding nothing: for a decision that outlives the call's handling. */
+        Position settled() throws IOException {
+            Position p = new Position(pid, parentPid, null, birth());
+            p.depth = depth;
+            return p;
+        }
+
+        @Override
+        public void close() {
+            if (pidfd != null) {
+                pidfd.close();
+            }
+        }
     }
 
     /** @throws IOException if the process is gone */
     Position positionOf(int pid) throws IOException {
-        Node self = node(pid);
-        Known known = processes.get(pid);
+        Position self;
+        if (Pidfd.supported()) {
+            Pidfd pidfd = Pidfd.open(pid);
+            try {
+                self = new Position(pid, pidfd.parentPid(), pidfd, Position.UNREAD);
+            } catch (IOException | RuntimeException e) {
+                pidfd.close();
+                throw e;
+            }
+        } else {
+            ProcFs.Stat stat = ProcFs.stat(pid);
+            self = new Position(pid, stat.parentPid(), null, stat.startTime());
+        }
+        try {
+            self.depth = depthOf(self);
+            return self;
+        } catch (IOException | RuntimeException e) {
+            self.close();
+            throw e;
+        }
+    }
+
+    private int depthOf(Position self) throws IOException {
+        Known known = processes.get(self.pid);
         if (known != null && known.birth() == self.birth()) {
-            return new Position(known.depth() + 1, self.parentPid(), self.birth());
+            return known.depth() + 1;
         }
-        Known parent = processes.get(self.parentPid());
-        if (parent != null && parent.birth() <= self.birth()) {
-            // The common case, a child of a process that exec'd, without reading the parent: the parent is alive
-            // (it is the parent now), and a reused pid whose entry went stale would still give a nested depth.
-            return new Position(Math.max(parent.depth(), 0) + 1, self.parentPid(), self.birth());
+        // The common case, a child of a process that exec'd, without reading the parent: the parent is alive (it
+        // is the parent now); if its pid was reused after the process recorded under it died, the stale entry
+        // still gives a nested depth.
+        Known parent = processes.get(self.parentPid);
+        if (parent != null) {
+            return Math.max(parent.depth(), 0) + 1;
         }
-        int ancestor = self.parentPid();
+        int ancestor = self.parentPid;
         for (int step = 0; step < MAX_ANCESTORS && ancestor > 1; step++) {
             Node node;
             try {
@@ -67,16 +137,25 @@ final class ProcessLineage {
             }
             Known a = processes.get(ancestor);
             if (a != null && a.birth() == node.birth()) {
-                return new Position(Math.max(a.depth(), 0) + 1, self.parentPid(), self.birth());
+                return Math.max(a.depth(), 0) + 1;
             }
             ancestor = node.parentPid();
         }
-        return new Position(1, self.parentPid(), self.birth());
+        return 1;
     }
 
-    /** Records that {@code pid}, at {@code position}, now runs a program exec'd at the position's depth. */
-    void executed(int pid, Position position) {
-        processes.put(pid, new Known(position.birth(), position.depth()));
+    /** Records that the process now runs a program exec'd at the position's depth. */
+    void executed(Position position) throws IOException {
+        record(position, position.depth());
+    }
+
+    /** Records that the process was redirected: the substitute's exec, from the same process, counts at its depth. */
+    void redirected(Position position) throws IOException {
+        record(position, position.depth() - 1);
+    }
+
+    private void record(Position position, int depth) throws IOException {
+        processes.put(position.pid, new Known(position.birth(), depth));
         if (processes.size() > PRUNE_ABOVE) {
             processes.entrySet().removeIf(e -> !isAlive(e.getKey(), e.getValue()));
         }
@@ -92,8 +171,9 @@ final class ProcessLineage {
 
     private static Node node(int pid) throws IOException {
         if (Pidfd.supported()) {
-            Pidfd.Info info = Pidfd.info(pid);
-            return new Node(info.parentPid(), info.identity());
+            try (Pidfd pidfd = Pidfd.open(pid)) {
+                return new Node(pidfd.parentPid(), pidfd.identity());
+            }
         }
         ProcFs.Stat stat = ProcFs.stat(pid);
         return new Node(stat.parentPid(), stat.startTime());
