@@ -70,9 +70,14 @@ public record Event(
 
     /** A builder pre-filled like {@link #of}: fresh id, current time. */
     public static Builder builder(String type, String sessionId) {
+        return builder(type, sessionId, Instant.now());
+    }
+
+    /** A builder with a fresh id, for something that happened {@code at}. */
+    public static Builder builder(String type, String sessionId, Instant at) {
         return new Builder()
                 .id(EventIds.next())
-                .timestamp(Instant.now())
+                .timestamp(at)
                 .type(type)
                 .sessionId(sessionId);
     }

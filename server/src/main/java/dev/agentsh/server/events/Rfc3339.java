@@ -2,6 +2,7 @@ package dev.agentsh.server.events;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,19 +16,45 @@ final class Rfc3339 {
     private Rfc3339() {
     }
 
-    /** Formats like Go's RFC3339Nano: nanosecond fraction with trailing zeros trimmed, {@code Z} suffix. */
+    /**
+     * Formats like Go's RFC3339Nano: nanosecond fraction with trailing zeros trimmed, {@code Z} suffix. Written out
+     * by hand: every exec event gets a timestamp, and the general formatters cost several times more.
+     */
     static String format(Instant instant) {
-        StringBuilder text = new StringBuilder(SECONDS.format(instant));
-        int nanos = instant.getNano();
-        if (nanos != 0) {
-            String fraction = String.format("%09d", nanos);
-            int end = fraction.length();
-            while (fraction.charAt(end - 1) == '0') {
-                end--;
-            }
-            text.append('.').append(fraction, 0, end);
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (t.getYear() < 0 || t.getYear() > 9999) {
+            return SECONDS.format(instant) + fraction(instant.getNano()) + "Z";
         }
-        return text.append('Z').toString();
+        StringBuilder text = new StringBuilder(30);
+        digits(text, t.getYear(), 4).append('-');
+        digits(text, t.getMonthValue(), 2).append('-');
+        digits(text, t.getDayOfMonth(), 2).append('T');
+        digits(text, t.getHour(), 2).append(':');
+        digits(text, t.getMinute(), 2).append(':');
+        digits(text, t.getSecond(), 2);
+        return text.append(fraction(instant.getNano())).append('Z').toString();
+    }
+
+    /** {@code .} and the nanoseconds without trailing zeros, or nothing for a whole second. */
+    private static String fraction(int nanos) {
+        if (nanos == 0) {
+            return "";
+        }
+        int width = 9;
+        while (nanos % 10 == 0) {
+            nanos /= 10;
+            width--;
+        }
+        return digits(new StringBuilder(10).append('.'), nanos, width).toString();
+    }
+
+    /** Appends {@code value} (not negative) zero-padded to {@code width} digits. */
+    private static StringBuilder digits(StringBuilder text, int value, int width) {
+        String s = Integer.toString(value);
+        for (int i = s.length(); i < width; i++) {
+            text.append('0');
+        }
+        return text.append(s);
     }
 
     /** Parses an RFC 3339 time with any offset; throws {@link IllegalArgumentException} if it is not one. */

@@ -8,6 +8,7 @@ import dev.agentsh.kernel.seccomp.SeccompProgram;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -77,34 +78,33 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
             }
         }
 
-        List<String> argv = new ArrayList<>();
-        boolean truncated = false;
-        long budget = maxArgvBytes;
-        List<Long> addresses = new ArrayList<>();
+        // The argv pointers up to the NULL, at most maxArgc + 1 of them (one more tells that argv was cut).
+        long[] addresses = new long[Math.min(POINTERS_PER_READ, maxArgc + 1)];
+        int count = 0;
         long[] pointers = TraceeMemory.pointersIn(first[1]);
         for (long next = argvPointer; ; ) {
             if (pointers.length == 0) {
                 pointers = memory.readPointers(next, POINTERS_PER_READ);
             }
             next += 8L * pointers.length;
-            int end = 0;
-            while (end < pointers.length && pointers[end] != 0) {
-                end++;
+            int j = 0;
+            while (j < pointers.length && pointers[j] != 0 && count <= maxArgc) {
+                if (count == addresses.length) {
+                    addresses = Arrays.copyOf(addresses, Math.min(2 * count, maxArgc + 1));
+                }
+                addresses[count++] = pointers[j++];
             }
-            for (int j = 0; j < end && addresses.size() <= maxArgc; j++) {
-                addresses.add(pointers[j]);
-            }
-            if (end < pointers.length || addresses.size() > maxArgc) {
+            if (j < pointers.length || count > maxArgc) {
                 break;
             }
             pointers = new long[0];
         }
-        if (addresses.size() > maxArgc) {
-            truncated = true;
-            addresses = addresses.subList(0, maxArgc);
-        }
+        boolean truncated = count > maxArgc;
+        addresses = Arrays.copyOf(addresses, Math.min(count, maxArgc));
         // The start of every argument in one read; only longer ones need more.
-        byte[][] starts = memory.readChunks(addresses.stream().mapToLong(Long::longValue).toArray());
+        byte[][] starts = memory.readChunks(addresses);
+        List<String> argv = new ArrayList<>(starts.length);
+        long budget = maxArgvBytes;
         for (int i = 0; i < starts.length; i++) {
             if (budget <= 0) {
                 truncated = true;
@@ -112,7 +112,7 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
             }
             byte[] arg = untilNul(starts[i]);
             if (arg == null) {
-                arg = memory.readString(addresses.get(i), (int) Math.min(Integer.MAX_VALUE - 1, budget));
+                arg = memory.readString(addresses[i], (int) Math.min(Integer.MAX_VALUE - 1, budget));
             }
             if (arg.length > budget) {
                 argv.add(new String(arg, 0, (int) budget, StandardCharsets.UTF_8));
@@ -130,7 +130,7 @@ record ExecveCall(int pid, String rawFilename, long rawFilenameAddress, int rawF
     private static byte[] untilNul(byte[] chunk) {
         for (int i = 0; i < chunk.length; i++) {
             if (chunk[i] == 0) {
-                return java.util.Arrays.copyOf(chunk, i);
+                return Arrays.copyOf(chunk, i);
             }
         }
         return null;

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -119,7 +121,8 @@ public final class ExecveSupervisor {
         private final Consumer<String> onFailure;
         /** Processes that were redirected and have not run the substitute yet: they may not be redirected again. */
         private final Set<Integer> substituting = ConcurrentHashMap.newKeySet();
-        private final LinkedBlockingQueue<Event> unrecorded = new LinkedBlockingQueue<>();
+        /** Events of answered calls, built by the recorder thread (off the answering one) but timed at the answer. */
+        private final LinkedBlockingQueue<Supplier<Event>> unrecorded = new LinkedBlockingQueue<>();
         /** Released by {@link #awaitRecorded} to have the recorder write its batch now. */
         private final Semaphore flushRequested = new Semaphore(0);
         private final Object recordedLock = new Object();
@@ -384,7 +387,7 @@ public final class ExecveSupervisor {
             }
             substituting.add(n.pid());
             if (send(n, true, 0)) {
-                recordAnswered(() -> execveEvent(n, call, position, "redirected", redirected, verdict)
+                recordAnswered(at -> execveEvent(at, n, call, position, "redirected", redirected, verdict)
                         .field("redirect_argv", argv).build());
                 lineage.redirected(position);
             } else {
@@ -410,15 +413,16 @@ public final class ExecveSupervisor {
             if (!send(n, allow, Errno.EACCES)) {
                 return;
             }
-            recordAnswered(() -> execveEvent(n, call, position, allow ? "allowed" : "blocked", policy, verdict).build());
+            recordAnswered(at -> execveEvent(at, n, call, position, allow ? "allowed" : "blocked", policy, verdict)
+                    .build());
             if (allow) {
                 lineage.executed(position);
             }
         }
 
-        private Event.Builder execveEvent(Notification n, ExecveCall call, ProcessLineage.Position position,
+        private Event.Builder execveEvent(Instant at, Notification n, ExecveCall call, ProcessLineage.Position position,
                                           String effectiveAction, Event.Policy policy, Verdict verdict) {
-            Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve")
+            Event.Builder e = Event.builder("execve", sessionId, at).commandId(commandId).operation("execve")
                     .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
                     .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
                     .truncated(call.truncated()).policy(policy).effectiveAction(effectiveAction);
@@ -451,14 +455,10 @@ public final class ExecveSupervisor {
             }
         }
 
-        /** Queues the event of a call {@link #send} answered. */
-        private void recordAnswered(Supplier<Event> event) {
-            try {
-                unrecorded.add(event.get());
-            } catch (RuntimeException e) {
-                uncount();
-                throw e;
-            }
+        /** Queues the event of a call {@link #send} answered, to be built from the time of the answer. */
+        private void recordAnswered(Function<Instant, Event> event) {
+            Instant answered = Instant.now();
+            unrecorded.add(() -> event.apply(answered));
         }
 
         private void uncount() {
@@ -470,14 +470,17 @@ public final class ExecveSupervisor {
 
         /** Denies a call that could not be judged, and says why. */
         private void refuse(Notification n, ExecveCall call, String reason) throws IOException {
-            Event.Builder e = Event.builder("execve", sessionId).commandId(commandId).operation("execve").pid(n.pid())
-                    .policy(Event.Policy.of("deny", "deny", "unverifiable").withMessage(reason))
-                    .effectiveAction("blocked");
-            if (call != null) {
-                e.filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv()).truncated(call.truncated());
-            }
             if (send(n, false, Errno.EACCES)) {
-                recordAnswered(e::build);
+                recordAnswered(at -> {
+                    Event.Builder e = Event.builder("execve", sessionId, at).commandId(commandId).operation("execve")
+                            .pid(n.pid()).policy(Event.Policy.of("deny", "deny", "unverifiable").withMessage(reason))
+                            .effectiveAction("blocked");
+                    if (call != null) {
+                        e.filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
+                                .truncated(call.truncated());
+                    }
+                    return e.build();
+                });
             }
         }
 
@@ -493,7 +496,7 @@ public final class ExecveSupervisor {
             synchronized (recordedLock) {
                 queued++;
             }
-            unrecorded.add(event);
+            unrecorded.add(() -> event);
         }
 
         /**
@@ -502,30 +505,35 @@ public final class ExecveSupervisor {
          * exec would cost more than answering it. {@link #awaitRecorded} cuts the window short.
          */
         private void recordLoop() {
+            List<Supplier<Event>> answered = new ArrayList<>();
             List<Event> batch = new ArrayList<>();
             while (!(served && unrecorded.isEmpty())) {
                 try {
-                    Event first = unrecorded.poll(RECEIVE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    Supplier<Event> first = unrecorded.poll(RECEIVE_POLL_MILLIS, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         continue;
                     }
-                    batch.add(first);
+                    answered.add(first);
                     // Sleep through the window rather than wake for each event; a waiting exec response ends it.
                     flushRequested.tryAcquire(BATCH_WINDOW_NANOS, TimeUnit.NANOSECONDS);
                     flushRequested.drainPermits();
                 } catch (InterruptedException e) {
                     return;
                 }
-                unrecorded.drainTo(batch);
+                unrecorded.drainTo(answered);
                 try {
+                    for (Supplier<Event> event : answered) {
+                        batch.add(event.get());
+                    }
                     events.record(batch);
                 } catch (RuntimeException e) {
                     warn.accept("could not record execve events of session " + sessionId + ": " + e.getMessage());
                 }
                 synchronized (recordedLock) {
-                    recorded += batch.size();
+                    recorded += answered.size();
                     recordedLock.notifyAll();
                 }
+                answered.clear();
                 batch.clear();
             }
         }
