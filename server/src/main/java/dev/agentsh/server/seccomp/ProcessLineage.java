@@ -1,7 +1,9 @@
 package dev.agentsh.server.seccomp;
 
+import dev.agentsh.kernel.Errno;
 import dev.agentsh.kernel.Pidfd;
 import dev.agentsh.kernel.ProcFs;
+import dev.agentsh.kernel.Syscalls;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,7 @@ final class ProcessLineage {
     private static final int MAX_ANCESTORS = 256;
     /** A busy tree (a build) execs thousands of short-lived processes; forget the dead now and then. */
     private static final int PRUNE_ABOVE = 4096;
+    private static final int SIGNAL_NONE = 0;
 
     private record Known(long birth, int depth) {
     }
@@ -35,8 +38,17 @@ final class ProcessLineage {
     }
 
     private final Map<Integer, Known> processes = new ConcurrentHashMap<>();
+    private final int pruneAtLeast;
+    /** Raised when many processes are alive, so that a large tree is not swept at every exec. */
+    private volatile int pruneAbove;
 
     ProcessLineage(int launcherPid) throws IOException {
+        this(launcherPid, PRUNE_ABOVE);
+    }
+
+    ProcessLineage(int launcherPid, int pruneAbove) throws IOException {
+        this.pruneAtLeast = pruneAbove;
+        this.pruneAbove = pruneAbove;
         processes.put(launcherPid, new Known(node(launcherPid).birth(), LAUNCHER));
     }
 
@@ -156,17 +168,17 @@ final class ProcessLineage {
 
     private void record(Position position, int depth) throws IOException {
         processes.put(position.pid, new Known(position.birth(), depth));
-        if (processes.size() > PRUNE_ABOVE) {
-            processes.entrySet().removeIf(e -> !isAlive(e.getKey(), e.getValue()));
+        if (processes.size() > pruneAbove) {
+            // kill(pid, 0) tells a pid that is gone without a descriptor or an exception per entry. A pid that is
+            // alive may belong to another process by now; its entry stays, and the birth check tells them apart.
+            processes.keySet().removeIf(pid -> Syscalls.call(Syscalls.KILL, pid, SIGNAL_NONE) == -Errno.ESRCH);
+            pruneAbove = Math.max(pruneAtLeast, 2 * processes.size());
         }
     }
 
-    private static boolean isAlive(int pid, Known known) {
-        try {
-            return node(pid).birth() == known.birth();
-        } catch (IOException gone) {
-            return false;
-        }
+    /** Whether an exec by {@code pid} would be counted from what is recorded of that pid itself. */
+    boolean knows(int pid) {
+        return processes.containsKey(pid);
     }
 
     private static Node node(int pid) throws IOException {
