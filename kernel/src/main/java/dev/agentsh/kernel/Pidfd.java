@@ -33,7 +33,7 @@ public final class Pidfd implements AutoCloseable {
         this.fd = fd;
     }
 
-    /** Whether this kernel has what {@link #parentPid} and {@link #identity} need; where it does not, {@code /proc} has to. */
+    /** Whether this kernel has what {@link #parentPid} and {@link #identity} need; where not, {@code /proc} has to. */
     public static boolean supported() {
         return SUPPORTED;
     }

@@ -11,8 +11,9 @@ import java.nio.file.Path;
 /**
  * A process's root directory, held open, in which absolute paths resolve the way that process, and every process
  * sharing its root and mount namespace, resolves them: one {@code openat2(RESOLVE_IN_ROOT)}, and only where the
- * path has a symlink in it, a readlink of what it opened. {@link ProcFs#canonical} does the same through {@code /proc/PID/root} and one lookup per path
- * component, which for a process that has just been forked costs several times more.
+ * path has a symlink in it, a readlink of what it opened. {@link ProcFs#canonical} does the same through
+ * {@code /proc/PID/root} and one lookup per path component, which for a process that has just been forked costs
+ * several times more.
  *
  * <p>The readlink names the file as seen from its own mount namespace's root, which is the holder's root as long
  * as the holder has not chrooted (the caller's business: it must know when the processes it resolves for may have

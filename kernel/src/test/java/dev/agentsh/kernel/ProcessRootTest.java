@@ -50,8 +50,10 @@ class ProcessRootTest {
             assertThat(root.resolve(d + "/real/bin/alias")).as("a symlinked file")
                     .isEqualTo(new ProcFs.Resolved(canonical, true));
             // Through a symlink, .. leaves its target, where the lexical form would stay beside the link.
-            assertThat(root.resolve(d + "/deep/../top")).isEqualTo(new ProcFs.Resolved(top.toRealPath().toString(), true));
-            assertThat(root.resolve(d + "/real/bin/missing")).isEqualTo(new ProcFs.Resolved(d + "/real/bin/missing", false));
+            assertThat(root.resolve(d + "/deep/../top"))
+                    .isEqualTo(new ProcFs.Resolved(top.toRealPath().toString(), true));
+            assertThat(root.resolve(d + "/real/bin/missing"))
+                    .isEqualTo(new ProcFs.Resolved(d + "/real/bin/missing", false));
             assertThat(root.resolve(d + "/linked/missing/x").exists()).isFalse();
             assertThat(root.resolve("/proc/self/exe")).as("magic links take the slow way").isNull();
             assertThat(root.resolve(d + "/to-proc/exe")).isNull();

@@ -420,8 +420,9 @@ public final class ExecveSupervisor {
             }
         }
 
-        private Event.Builder execveEvent(Instant at, Notification n, ExecveCall call, ProcessLineage.Position position,
-                                          String effectiveAction, Event.Policy policy, Verdict verdict) {
+        private Event.Builder execveEvent(Instant at, Notification n, ExecveCall call,
+                                          ProcessLineage.Position position, String effectiveAction,
+                                          Event.Policy policy, Verdict verdict) {
             Event.Builder e = Event.builder("execve", sessionId, at).commandId(commandId).operation("execve")
                     .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
                     .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())

@@ -176,7 +176,7 @@ final class ProcessLineage {
         }
     }
 
-    /** Whether an exec by {@code pid} would be counted from what is recorded of that pid itself. */
+    /** Whether {@code pid} is recorded (dead processes are forgotten only when the lineage sweeps). */
     boolean knows(int pid) {
         return processes.containsKey(pid);
     }
