@@ -80,11 +80,12 @@ static int lookups(int root, const struct seccomp_notif *n, int *pidfd) {
     int at = n->data.nr == __NR_execveat;
     /* As agentsh reads them: the path and the argv pointers in chunks that stay inside their page. */
     uint64_t path_at = n->data.args[at ? 1 : 0], argv_at = n->data.args[at ? 2 : 1];
-    struct iovec local[2] = {{path, 256}, {&argv0, sizeof argv0}};
-    struct iovec remote[2] = {{(void *) path_at, 4096 - (path_at & 4095) < 256 ? 4096 - (path_at & 4095) : 256},
-                              {(void *) argv_at, sizeof argv0}};
+    size_t path_len = 4096 - (path_at & 4095) < 256 ? 4096 - (path_at & 4095) : 256;
+    /* The data comes as one stream over the iovecs: local and remote lengths must match one for one. */
+    struct iovec local[2] = {{path, path_len}, {&argv0, sizeof argv0}};
+    struct iovec remote[2] = {{(void *) path_at, path_len}, {(void *) argv_at, sizeof argv0}};
     if (process_vm_readv(n->pid, local, 2, remote, 2, 0) < 0) return -1;
-    path[255] = 0;
+    path[path_len - 1] = 0;
     struct iovec l1 = {arg, 4096 - (argv0 & 4095) < sizeof arg ? 4096 - (argv0 & 4095) : sizeof arg};
     struct iovec r1 = {(void *) argv0, l1.iov_len};
     if (argv0 != 0 && process_vm_readv(n->pid, &l1, 1, &r1, 1, 0) < 0) return -1;
