@@ -117,8 +117,10 @@ public final class WrapperUnwrapper {
         if (removed.contains(folded)) {
             return Optional.empty();
         }
-        Optional<WrapperSpec> builtin = BuiltinWrappers.lookup(basename)
-                .filter(spec -> !removed.contains(spec.name().toLowerCase(Locale.ROOT)));
+        Optional<WrapperSpec> builtin = BuiltinWrappers.lookup(basename);
+        if (builtin.isPresent() && removed.contains(builtin.get().name().toLowerCase(Locale.ROOT))) {
+            builtin = Optional.empty();
+        }
         if (builtin.isPresent() || !added.contains(folded)) {
             return builtin;
         }
@@ -135,11 +137,26 @@ public final class WrapperUnwrapper {
                 .collect(Collectors.toUnmodifiableSet());
     }
 
+    /**
+     * argv with null words as empty ones. Loops rather than a stream: this runs on every exec, often in code the
+     * JIT has not optimised yet, where setting up a stream costs more than the copy.
+     */
     private static List<String> sanitize(List<String> argv) {
         if (argv == null) {
             return List.of();
         }
-        return argv.stream().map(word -> Objects.requireNonNullElse(word, "")).toList();
+        boolean hasNull = false;
+        for (String word : argv) {
+            hasNull |= word == null;
+        }
+        if (!hasNull) {
+            return List.copyOf(argv);   // no copy of a list that is already unmodifiable
+        }
+        List<String> words = new ArrayList<>(argv.size());
+        for (String word : argv) {
+            words.add(word == null ? "" : word);
+        }
+        return Collections.unmodifiableList(words);
     }
 
     /** An invocation regardless of layer: the same command found twice is evaluated once. */

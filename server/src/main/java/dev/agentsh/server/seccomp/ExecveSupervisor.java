@@ -31,7 +31,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -387,8 +386,7 @@ public final class ExecveSupervisor {
             }
             substituting.add(n.pid());
             if (send(n, true, 0)) {
-                recordAnswered(at -> execveEvent(at, n, call, position, "redirected", redirected, verdict)
-                        .field("redirect_argv", argv).build());
+                recordAnswered(new AnsweredExec(n, call, position, "redirected", redirected, verdict, argv));
                 lineage.redirected(position);
             } else {
                 substituting.remove(n.pid());
@@ -413,24 +411,53 @@ public final class ExecveSupervisor {
             if (!send(n, allow, Errno.EACCES)) {
                 return;
             }
-            recordAnswered(at -> execveEvent(at, n, call, position, allow ? "allowed" : "blocked", policy, verdict)
-                    .build());
+            recordAnswered(new AnsweredExec(n, call, position, allow ? "allowed" : "blocked", policy, verdict, null));
             if (allow) {
                 lineage.executed(position);
             }
         }
 
-        private Event.Builder execveEvent(Instant at, Notification n, ExecveCall call,
-                                          ProcessLineage.Position position, String effectiveAction,
-                                          Event.Policy policy, Verdict verdict) {
-            Event.Builder e = Event.builder("execve", sessionId, at).commandId(commandId).operation("execve")
-                    .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
-                    .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
-                    .truncated(call.truncated()).policy(policy).effectiveAction(effectiveAction);
-            if (verdict != null) {
-                e.unwrappedFrom(verdict.unwrappedFrom()).payloadCommand(verdict.payloadCommand());
+        /**
+         * The event of an answered exec, built by the recorder thread from what the answer knew. A class rather
+         * than a lambda: the answering thread often runs code the JIT has not optimised yet, where a capturing
+         * lambda is allocated through a method handle.
+         */
+        private final class AnsweredExec implements Supplier<Event> {
+            private final Instant at = Instant.now();
+            private final Notification n;
+            private final ExecveCall call;
+            private final ProcessLineage.Position position;
+            private final String effectiveAction;
+            private final Event.Policy policy;
+            private final Verdict verdict;
+            /** The substitute's argv, for a redirect. */
+            private final List<String> redirectArgv;
+
+            AnsweredExec(Notification n, ExecveCall call, ProcessLineage.Position position, String effectiveAction,
+                         Event.Policy policy, Verdict verdict, List<String> redirectArgv) {
+                this.n = n;
+                this.call = call;
+                this.position = position;
+                this.effectiveAction = effectiveAction;
+                this.policy = policy;
+                this.verdict = verdict;
+                this.redirectArgv = redirectArgv;
             }
-            return e;
+
+            @Override
+            public Event get() {
+                Event.Builder e = Event.builder("execve", sessionId, at).commandId(commandId).operation("execve")
+                        .pid(n.pid()).parentPid(position.parentPid()).depth(position.depth())
+                        .filename(call.filename()).rawFilename(call.rawFilename()).argv(call.argv())
+                        .truncated(call.truncated()).policy(policy).effectiveAction(effectiveAction);
+                if (verdict != null) {
+                    e.unwrappedFrom(verdict.unwrappedFrom()).payloadCommand(verdict.payloadCommand());
+                }
+                if (redirectArgv != null) {
+                    e.field("redirect_argv", redirectArgv);
+                }
+                return e.build();
+            }
         }
 
         /**
@@ -456,10 +483,9 @@ public final class ExecveSupervisor {
             }
         }
 
-        /** Queues the event of a call {@link #send} answered, to be built from the time of the answer. */
-        private void recordAnswered(Function<Instant, Event> event) {
-            Instant answered = Instant.now();
-            unrecorded.add(() -> event.apply(answered));
+        /** Queues the event of a call {@link #send} answered, built later but timed at the answer. */
+        private void recordAnswered(Supplier<Event> event) {
+            unrecorded.add(event);
         }
 
         private void uncount() {
@@ -472,7 +498,8 @@ public final class ExecveSupervisor {
         /** Denies a call that could not be judged, and says why. */
         private void refuse(Notification n, ExecveCall call, String reason) throws IOException {
             if (send(n, false, Errno.EACCES)) {
-                recordAnswered(at -> {
+                Instant at = Instant.now();
+                recordAnswered(() -> {
                     Event.Builder e = Event.builder("execve", sessionId, at).commandId(commandId).operation("execve")
                             .pid(n.pid()).policy(Event.Policy.of("deny", "deny", "unverifiable").withMessage(reason))
                             .effectiveAction("blocked");
