@@ -38,29 +38,24 @@ public final class Descriptors {
 
     /** {@code file} opened for reading. */
     public static int openReadOnly(Path file) throws IOException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment capture = Libc.capture(arena);
-            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(file.toString()), O_RDONLY | O_CLOEXEC, 0);
-            if (fd < 0) {
-                throw Libc.failure("open " + file, capture);
-            }
-            return fd;
-        } catch (Throwable t) {
-            throw Libc.rethrow("open " + file, t);
-        }
+        return open(file, O_RDONLY | O_CLOEXEC);
     }
 
     /** The directory {@code dir} as an O_PATH descriptor: a starting point for lookups, not for reading. */
     public static int openPath(Path dir) throws IOException {
+        return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+
+    private static int open(Path path, int flags) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment capture = Libc.capture(arena);
-            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(dir.toString()), O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+            int fd = (int) OPEN.invokeExact(capture, arena.allocateFrom(path.toString()), flags, 0);
             if (fd < 0) {
-                throw Libc.failure("open " + dir, capture);
+                throw Libc.failure("open " + path, capture);
             }
             return fd;
         } catch (Throwable t) {
-            throw Libc.rethrow("open " + dir, t);
+            throw Libc.rethrow("open " + path, t);
         }
     }
 
