@@ -9,8 +9,8 @@
  *                                            find the parent (pidfd_open, PIDFD_GET_INFO); after the answer, read
  *                                            the process's identity (fstat of the pidfd)
  *
- * Like agentsh it asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP. Exits with PROGRAM's status. Used by
- * bench/execve-bench.sh around `spawn-loop --exec-call`.
+ * Like agentsh it asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, and like agentsh's launcher it starts PROGRAM in a
+ * session of its own. Exits with PROGRAM's status. Used by bench/execve-bench.sh around `spawn-loop`.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +45,10 @@ static void die(const char *what) {
 
 /* Child: load the filter, hand the listener to the parent, exec the program. */
 static void run_child(int sock, char **argv) {
+    /* A session of its own, as agentsh's launcher gives every command: with kernel.sched_autogroup_enabled that is
+     * also a scheduling group of its own, apart from the supervisor's, and which group a woken process competes in
+     * decides whether it preempts the supervisor, and so where its exec runs (bench/README.md). */
+    if (setsid() < 0) die("notify-floor: setsid");
     struct sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
         BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_execve, 2, 0),
