@@ -46,8 +46,7 @@ static void die(const char *what) {
 /* Child: load the filter, hand the listener to the parent, exec the program. */
 static void run_child(int sock, char **argv) {
     /* A session of its own, as agentsh's launcher gives every command: with kernel.sched_autogroup_enabled that is
-     * also a scheduling group of its own, apart from the supervisor's, and which group a woken process competes in
-     * decides whether it preempts the supervisor, and so where its exec runs (bench/README.md). */
+     * also a scheduling group apart from the supervisor's, which the scheduler weighs when the answer wakes it. */
     if (setsid() < 0) die("notify-floor: setsid");
     struct sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
