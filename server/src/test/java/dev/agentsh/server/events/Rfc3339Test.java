@@ -46,6 +46,38 @@ class Rfc3339Test {
             Instant instant = Instant.ofEpochSecond(seconds, nanos);
             assertThat(Rfc3339.format(instant)).as("%s", instant).isEqualTo(reference(instant));
             assertThat(Rfc3339.parse(Rfc3339.format(instant))).isEqualTo(instant);
+            String written = Rfc3339.format(instant);
+            assertThat(Rfc3339.parse(written)).as(written).isEqualTo(generalParse(written));
         }
+    }
+
+    /** Texts near the written form: the hand-read path must accept, and read, exactly what the general one does. */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "2026-11-29T06:50:54Z", "2026-11-29T06:50:54.5Z", "2026-11-29T06:50:54.000000000Z",
+            "2026-11-29T06:50:54.123456789Z", "2024-02-29T12:00:00Z", "0000-01-01T00:00:00Z",
+            "2023-02-29T12:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-11-31T00:00:00Z",
+            "2026-11-29T24:00:00Z", "2026-11-29T23:60:00Z", "2026-11-29T23:59:60Z", "2026-11-29T23:59:59.Z",
+            "2026-11-29T23:59:59.1234567890Z", "2026-11-29t23:59:59z", "2026-11-29T23:59:59+01:00",
+            "2026-11-29T23:59:59.5-00:30", "+2026-11-29T23:59:59Z", "２０２６-11-29T23:59:59Z", "2026-11-29T23:59:5xZ",
+            "2026-11-29 23:59:59Z", "2026-11-29T23:59:59", "", "Z"})
+    void readsWhatTheGeneralParserReads(String text) {
+        Object expected;
+        try {
+            expected = generalParse(text);
+        } catch (java.time.DateTimeException e) {
+            expected = IllegalArgumentException.class;
+        }
+        Object actual;
+        try {
+            actual = Rfc3339.parse(text);
+        } catch (IllegalArgumentException e) {
+            actual = IllegalArgumentException.class;
+        }
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    private static Instant generalParse(String text) {
+        return java.time.OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     }
 }
