@@ -10,7 +10,8 @@
  *                                            the process's identity (fstat of the pidfd)
  *
  * Like agentsh it asks for SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, and like agentsh's launcher it starts PROGRAM in a
- * session of its own. Exits with PROGRAM's status. Used by bench/execve-bench.sh around `spawn-loop`.
+ * session of its own. Prints the CPU time it spent itself to stderr ("notify-floor: cpu_us=N") when PROGRAM's tree
+ * is gone, and exits with PROGRAM's status. Used by bench/execve-bench.sh around `spawn-loop`.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -155,6 +157,10 @@ int main(int argc, char **argv) {
             close(pidfd);
         }
     }
+    struct rusage self;   /* the supervisor's own CPU time; PROGRAM's is not in it */
+    getrusage(RUSAGE_SELF, &self);
+    fprintf(stderr, "notify-floor: cpu_us=%ld\n", (self.ru_utime.tv_sec + self.ru_stime.tv_sec) * 1000000L
+            + self.ru_utime.tv_usec + self.ru_stime.tv_usec);
     int status;
     if (waitpid(child, &status, 0) < 0) die("notify-floor: waitpid");
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
