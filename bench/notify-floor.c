@@ -48,7 +48,7 @@ static void die(const char *what) {
 /* Child: load the filter, hand the listener to the parent, exec the program. */
 static void run_child(int sock, char **argv) {
     /* A session of its own, as agentsh's launcher gives every command: with kernel.sched_autogroup_enabled that is
-     * also a scheduling group apart from the supervisor's, which the scheduler weighs when the answer wakes it. */
+     * also a scheduling group apart from the supervisor's, as for agentsh's commands. */
     if (setsid() < 0) die("notify-floor: setsid");
     struct sock_filter filter[] = {
         BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
