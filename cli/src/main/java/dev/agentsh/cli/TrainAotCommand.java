@@ -1,20 +1,18 @@
 package dev.agentsh.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.agentsh.cli.client.ApiClient;
 import dev.agentsh.server.AgentshServer;
 import dev.agentsh.server.ServerLog;
 import dev.agentsh.server.config.ServerConfig;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
@@ -31,6 +29,7 @@ final class TrainAotCommand implements Callable<Integer> {
     /** Execs per round; /bin/true keeps the rounds short. */
     private static final int EXECS = 1000;
     private static final int ROUNDS = 3;
+    private static final Duration EXEC_TIMEOUT = Duration.ofMinutes(5);
 
     @Override
     public Integer call() throws Exception {
@@ -56,16 +55,20 @@ final class TrainAotCommand implements Callable<Integer> {
             ServerConfig cfg = ServerConfig.load(config);
             try (AgentshServer server = AgentshServer.start(cfg, new ServerLog(System.err, cfg.logging().level(),
                     cfg.logging().format()))) {
-                String base = "http://" + server.listening() + "/api/v1";
-                String session = field(post(base + "/sessions", "{\"workspace\":\"" + workspace + "\"}"), "id");
+                ApiClient api = new ApiClient(URI.create("http://" + server.listening()), null, null);
+                String session = api.createSession(JsonNodeFactory.instance.objectNode()
+                        .put("workspace", workspace.toString())).path("id").asText();
                 // A script the pre-check can read, so the default policy runs it even where interception is off.
-                String loop = "seq " + EXECS + " | xargs -n 1 /bin/true";
+                ObjectNode loop = JsonNodeFactory.instance.objectNode().put("command", "sh").put("include_events", "summary");
+                loop.putArray("args").add("-c").add("seq " + EXECS + " | xargs -n 1 /bin/true");
                 for (int round = 0; round < ROUNDS; round++) {
-                    post(base + "/sessions/" + session + "/exec",
-                            "{\"command\":\"sh\",\"args\":[\"-c\",\"" + loop + "\"],\"include_events\":\"summary\"}");
+                    api.exec(session, loop, EXEC_TIMEOUT);
                 }
-                post(base + "/sessions/" + session + "/exec", "{\"command\":\"sudo\",\"args\":[\"true\"]}");
-                get(base + "/events/search?session_id=" + session + "&type=execve&limit=100");
+                // Refused by the built-in policy: the answer is an ExecResponse, which exec returns.
+                ObjectNode denied = JsonNodeFactory.instance.objectNode().put("command", "sudo");
+                denied.putArray("args").add("true");
+                api.exec(session, denied, EXEC_TIMEOUT);
+                api.searchEvents(Map.of("session_id", session, "type", "execve", "limit", "100"));
             }
             return 0;
         } finally {
@@ -73,40 +76,5 @@ final class TrainAotCommand implements Callable<Integer> {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    private static String post(String url, String body) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-        c.setRequestMethod("POST");
-        c.setDoOutput(true);
-        c.setRequestProperty("Content-Type", "application/json");
-        try (OutputStream out = c.getOutputStream()) {
-            out.write(body.getBytes(StandardCharsets.UTF_8));
-        }
-        return read(c);
-    }
-
-    private static String get(String url) throws IOException {
-        return read((HttpURLConnection) URI.create(url).toURL().openConnection());
-    }
-
-    /** The body; a refusal (403) is part of the training, anything else that fails is not. */
-    private static String read(HttpURLConnection c) throws IOException {
-        int status = c.getResponseCode();
-        try (InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream()) {
-            String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            if (status >= 400 && status != 403) {
-                throw new IOException(c.getURL() + ": HTTP " + status + ": " + body);
-            }
-            return body;
-        }
-    }
-
-    private static String field(String json, String name) throws IOException {
-        Matcher m = Pattern.compile("\"" + name + "\"\\s*:\\s*\"([^\"]+)\"").matcher(json);
-        if (!m.find()) {
-            throw new IOException("no " + name + " in " + json);
-        }
-        return m.group(1);
     }
 }
